@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level build of AF_LSGC: the module (through Kbuild), the userspace
+# programs and the selftests, plus the checks and the VM test lanes.
+#
+#   make                  module + userspace + selftests
+#   make KDIR=<tree>      build the module against another kernel tree
+#   make check            everything CI runs (installs what it needs)
+#   make demo             the main job: build, boot a VM, show a group
+#   make vm-test [T=...]  run the selftests (or some) in the VM
+#   make checkpatch       checkpatch.pl --strict on the tree
+#   make sparse           sparse (C=2) on the module
+#   make debug-kernel     build (or reuse) the cached debug kernel
+#   make debug-test       run the selftests on the debug kernel
+
+LSGC_VERSION := 0.1.0
+LSGC_CACHE ?= $(HOME)/.cache/lsgc
+export LSGC_CACHE
+
+# The module is built for the running kernel unless told otherwise.  On a
+# machine whose running kernel has no headers (every VM-lane host), fall
+# back to the newest kernel whose build tree is installed.
+KVER ?= $(shell uname -r)
+ifeq ($(KDIR),)
+KDIR := $(shell if [ -d /lib/modules/$(KVER)/build ]; then \
+		echo /lib/modules/$(KVER)/build; \
+	else \
+		ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; \
+	fi)
+endif
+export KDIR
+
+.PHONY: all module userspace selftests clean check demo vm-test checkpatch \
+	sparse debug-kernel debug-test deps
+
+all: module userspace selftests
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) LSGC_VERSION=$(LSGC_VERSION) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+selftests:
+	$(MAKE) -C selftests
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
+	rm -rf out
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+vm-test: all
+	scripts/vm/run.sh $(T)
+
+checkpatch:
+	scripts/checkpatch.sh
+
+sparse:
+	scripts/sparse.sh
+
+debug-kernel:
+	scripts/debug-kernel.sh
+
+debug-test:
+	scripts/debug-kernel.sh
+	$(MAKE) module KDIR=$(LSGC_CACHE)/debug-kernel/build
+	scripts/vm/run.sh --debug $(T)

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_LSGC module entry: parameters, per-namespace state, and the linear
+ * init/exit sequence.  Nothing else lives here.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/socket.h>
+
+#include "lsgc.h"
+
+int lsgc_family = LSGC_FAMILY_DEFAULT;
+unsigned int lsgc_net_id __read_mostly;
+
+static int lsgc_family_set(const char *val, const struct kernel_param *kp)
+{
+	int family, err;
+
+	err = kstrtoint(val, 0, &family);
+	if (err)
+		return err;
+	/* Only a load-time choice: the family cannot move under open sockets. */
+	if (family <= AF_UNSPEC || family >= AF_MAX)
+		return -EINVAL;
+	*(int *)kp->arg = family;
+	return 0;
+}
+
+static const struct kernel_param_ops lsgc_family_ops = {
+	.set = lsgc_family_set,
+	.get = param_get_int,
+};
+
+module_param_cb(family, &lsgc_family_ops, &lsgc_family, 0444);
+MODULE_PARM_DESC(family, "address family number AF_LSGC uses (default 19, retired AF_ECONET)");
+
+static int __net_init lsgc_net_init(struct net *net)
+{
+	struct lsgc_net *ln = lsgc_pernet(net);
+
+	ln->net = net;
+	return 0;
+}
+
+static void __net_exit lsgc_net_exit(struct net *net)
+{
+}
+
+static struct pernet_operations lsgc_net_ops = {
+	.init = lsgc_net_init,
+	.exit = lsgc_net_exit,
+	.id = &lsgc_net_id,
+	.size = sizeof(struct lsgc_net),
+};
+
+static int __init lsgc_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&lsgc_net_ops);
+	if (err)
+		goto err_pernet;
+	err = lsgc_socket_init();
+	if (err)
+		goto err_socket;
+	pr_info("lsgc: AF_LSGC %s registered as address family %d\n",
+		LSGC_VERSION, lsgc_family);
+	return 0;
+
+err_socket:
+	unregister_pernet_subsys(&lsgc_net_ops);
+err_pernet:
+	return err;
+}
+
+static void __exit lsgc_exit(void)
+{
+	lsgc_socket_exit();
+	unregister_pernet_subsys(&lsgc_net_ops);
+}
+
+module_init(lsgc_init);
+module_exit(lsgc_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("AF_LSGC secure group communication sockets");
+MODULE_AUTHOR("AF_LSGC developers");
+MODULE_VERSION(LSGC_VERSION);
