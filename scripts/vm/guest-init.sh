@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the VM lane's guest, started by the initramfs after it mounted
+# the host root (read-only) and the repository (read-write, same path as on
+# the host).  Runs selftests/run.sh with the arguments the host left in
+# out/vm/request, stores the results in out/vm/ and reboots, which ends
+# QEMU (-no-reboot).  Never started on the host.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp TERM=dumb LC_ALL=C.UTF-8
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=$repo/out/vm
+
+finish() {
+	sync
+	# busybox's reboot works without an init daemon; sysrq is the fallback.
+	/bin/busybox reboot -f
+	echo b >/proc/sysrq-trigger
+	sleep 1000
+}
+
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+hostname lsgc-vm
+ip link set lo up
+# From now on every kernel message reaches the console log as well.
+echo 7 >/proc/sys/kernel/printk
+
+args=()
+if [ -f "$out/request" ]; then
+	mapfile -t args <"$out/request"
+fi
+[ -f "$out/env" ] && . "$out/env"
+export LSGC_REPO=$repo LSGC_IN_VM=1
+
+# kmemleak (debug kernel): forget what boot left behind, so that only what
+# the tests leak is reported.
+kml=/sys/kernel/debug/kmemleak
+if [ -w "$kml" ]; then
+	echo scan >"$kml"
+	echo clear >"$kml"
+fi
+
+echo "guest: $(uname -r), running selftests/run.sh ${args[*]}"
+cd "$repo" || finish
+selftests/run.sh "${args[@]}" </dev/null 2>&1 | tee "$out/results.tap"
+rc=${PIPESTATUS[0]}
+
+if [ -w "$kml" ]; then
+	# An object is reported only once it is older than 5 s and was
+	# unreferenced on two scans.
+	sleep 6
+	echo scan >"$kml"
+	sleep 1
+	echo scan >"$kml"
+	cat "$kml" >"$out/kmemleak.txt"
+fi
+dmesg >"$out/dmesg.txt"
+echo "$rc" >"$out/exitcode"
+echo "guest: selftests exit code $rc"
+finish
