@@ -37,13 +37,31 @@ MODULE_PARM_DESC(family, "address family number AF_LSGC uses (default 19, retire
 static int __net_init lsgc_net_init(struct net *net)
 {
 	struct lsgc_net *ln = lsgc_pernet(net);
+	int err;
 
 	ln->net = net;
-	return 0;
+	mutex_init(&ln->lock);
+	INIT_LIST_HEAD(&ln->transports);
+	lsgc_config_defaults(&ln->cfg);
+	err = lsgc_sysctl_register(ln);
+	if (err)
+		return err;
+	err = lsgc_proc_init(ln);
+	if (err)
+		lsgc_sysctl_unregister(ln);
+	return err;
 }
 
+/* Every user socket holds its namespace, so by the time a namespace goes
+ * no member and hence no transport is left in it.
+ */
 static void __net_exit lsgc_net_exit(struct net *net)
 {
+	struct lsgc_net *ln = lsgc_pernet(net);
+
+	WARN_ON(!list_empty(&ln->transports));
+	lsgc_proc_exit(ln);
+	lsgc_sysctl_unregister(ln);
 }
 
 static struct pernet_operations lsgc_net_ops = {
@@ -77,6 +95,8 @@ static void __exit lsgc_exit(void)
 {
 	lsgc_socket_exit();
 	unregister_pernet_subsys(&lsgc_net_ops);
+	/* Members and transports are freed after RCU grace periods. */
+	rcu_barrier();
 }
 
 module_init(lsgc_init);

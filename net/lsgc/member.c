@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Membership lifetime: creation on the first join of an identity in a
+ * group, sharing between that identity's SOCK_SEQPACKET and SOCK_DGRAM
+ * sockets, failure reported to every attached socket, and teardown when
+ * the last socket leaves.
+ *
+ * References: the transport's member list holds one, each attached socket
+ * one.  The receive path finds members under RCU without a reference, so
+ * the memory is freed after a grace period and @dead tells late packets
+ * and the timer to leave it alone.
+ */
+#include <linux/module.h>
+
+#include "lsgc.h"
+
+static void lsgc_member_free_rcu(struct rcu_head *head)
+{
+	struct lsgc_member *m = container_of(head, struct lsgc_member, rcu);
+
+	lsgc_order_destroy(m);
+	lsgc_membership_destroy(m);
+	skb_queue_purge(&m->xmitq);
+	kfree(m);
+}
+
+static void lsgc_member_release(struct kref *ref)
+{
+	struct lsgc_member *m = container_of(ref, struct lsgc_member, ref);
+
+	call_rcu(&m->rcu, lsgc_member_free_rcu);
+}
+
+void lsgc_member_put(struct lsgc_member *m)
+{
+	kref_put(&m->ref, lsgc_member_release);
+}
+
+/**
+ * lsgc_member_flush - seal and transmit what the member queued
+ * @m: member, not locked
+ */
+void lsgc_member_flush(struct lsgc_member *m)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&m->xmitq))) {
+		if (lsgc_seal(m, skb)) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_TX_ERRORS);
+			kfree_skb(skb);
+			continue;
+		}
+		lsgc_transport_xmit(m->t, skb);
+	}
+}
+
+/**
+ * lsgc_member_fail - the membership ended against our will
+ * @m: member, locked
+ * @err: positive errno every attached socket reports
+ */
+void lsgc_member_fail(struct lsgc_member *m, int err)
+{
+	bool joining = m->state == LSGC_STATE_JOINING;
+	struct sock *socks[2] = { m->seq_sk, m->dgram_sk };
+	unsigned int i;
+
+	if (m->state != LSGC_STATE_JOINING && m->state != LSGC_STATE_MEMBER)
+		return;
+	m->err = err;
+	WRITE_ONCE(m->state, LSGC_STATE_FAILED);
+	wake_up_all(&m->join_wq);
+	for (i = 0; i < ARRAY_SIZE(socks); i++) {
+		if (!socks[i])
+			continue;
+		/* A failed join is reported by the join itself. */
+		if (!joining)
+			WRITE_ONCE(socks[i]->sk_err, err);
+		sk_error_report(socks[i]);
+	}
+}
+
+void lsgc_member_kick_rx(struct lsgc_member *m)
+{
+	spin_lock_bh(&m->lock);
+	if (m->rx_blocked && !m->dead)
+		lsgc_order_deliver(m);
+	spin_unlock_bh(&m->lock);
+	lsgc_member_flush(m);
+}
+
+static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
+					     struct lsgc_transport *t,
+					     const u8 *id)
+{
+	unsigned int mtu = lsgc_transport_mtu(t);
+	struct lsgc_member *m;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->ln = ln;
+	m->t = t;
+	kref_init(&m->ref);
+	init_waitqueue_head(&m->join_wq);
+	spin_lock_init(&m->lock);
+	skb_queue_head_init(&m->xmitq);
+	xa_init(&m->peers);
+	xa_init(&m->order);
+	hash_init(m->msgs);
+	INIT_LIST_HEAD(&m->tx_unbound);
+	memcpy(m->id, id, LSGC_ID_LEN);
+	m->state = LSGC_STATE_JOINING;
+	m->next_msg_no = 1;
+	m->frag_payload = mtu - LSGC_HDR_LEN - sizeof(struct lsgc_wire_data) -
+			  LSGC_TAG_RESERVE;
+	m->frag_payload = max_t(unsigned int, m->frag_payload,
+				LSGC_MIN_FRAG_PAYLOAD);
+	m->dgram_max = mtu - LSGC_HDR_LEN - LSGC_TAG_RESERVE;
+	lsgc_timers_init(m);
+	return m;
+}
+
+static struct lsgc_member *lsgc_member_find(struct lsgc_transport *t,
+					    const u8 *id)
+{
+	struct lsgc_member *m;
+
+	list_for_each_entry(m, &t->members, tnode) {
+		if (memcmp(m->id, id, LSGC_ID_LEN))
+			continue;
+		if (!READ_ONCE(m->dead) &&
+		    (READ_ONCE(m->state) == LSGC_STATE_JOINING ||
+		     READ_ONCE(m->state) == LSGC_STATE_MEMBER))
+			return m;
+	}
+	return NULL;
+}
+
+static struct sock **lsgc_member_slot(struct lsgc_member *m, struct sock *sk)
+{
+	return sk->sk_type == SOCK_SEQPACKET ? &m->seq_sk : &m->dgram_sk;
+}
+
+/* Attach @lsk to the member of its identity, making one if needed. */
+static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
+					      const struct lsgc_join_req *req)
+{
+	struct lsgc_net *ln = lsgc_pernet(sock_net(&lsk->sk));
+	struct lsgc_transport *t;
+	struct lsgc_member *m;
+	struct sock **slot;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	t = lsgc_transport_get(ln, &req->group);
+	if (IS_ERR(t)) {
+		mutex_unlock(&ln->lock);
+		return ERR_CAST(t);
+	}
+	m = lsgc_member_find(t, req->id);
+	if (m) {
+		lsgc_transport_put(t);
+		spin_lock_bh(&m->lock);
+		slot = lsgc_member_slot(m, &lsk->sk);
+		if (*slot) {
+			err = -EADDRINUSE;
+		} else {
+			*slot = &lsk->sk;
+			m->nsocks++;
+			kref_get(&m->ref);
+		}
+		spin_unlock_bh(&m->lock);
+		mutex_unlock(&ln->lock);
+		return err ? ERR_PTR(err) : m;
+	}
+
+	m = lsgc_member_alloc(ln, t, req->id);
+	if (!m) {
+		lsgc_transport_put(t);
+		mutex_unlock(&ln->lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	*lsgc_member_slot(m, &lsk->sk) = &lsk->sk;
+	m->nsocks = 1;
+	kref_get(&m->ref);
+	list_add_rcu(&m->tnode, &t->members);
+
+	spin_lock_bh(&m->lock);
+	m->join_deadline = jiffies + msecs_to_jiffies(req->timeout_ms ?:
+				READ_ONCE(ln->cfg.join_timeout_ms));
+	if (req->flags & LSGC_JOIN_CREATE) {
+		err = lsgc_membership_create(m);
+		if (err)
+			lsgc_member_fail(m, -err);
+	} else {
+		lsgc_membership_start_join(m);
+	}
+	spin_unlock_bh(&m->lock);
+	lsgc_timers_start(m);
+	mutex_unlock(&ln->lock);
+	return m;
+}
+
+/**
+ * lsgc_member_join - join a socket to a group, waiting for admission
+ * @lsk: the socket, locked by the caller, not attached
+ * @req: validated join request
+ *
+ * Return: 0 once the member is in an installed view, else a negative
+ * errno (-ETIMEDOUT when no leader answered, the leader's refusal, ...).
+ */
+int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req)
+{
+	struct lsgc_member *m;
+	int err;
+
+	m = lsgc_member_attach(lsk, req);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	WRITE_ONCE(lsk->member, m);
+	lsk->req = *req;
+	lsgc_member_flush(m);
+
+	err = wait_event_interruptible(m->join_wq,
+				       READ_ONCE(m->state) != LSGC_STATE_JOINING);
+	if (!err && READ_ONCE(m->state) != LSGC_STATE_MEMBER)
+		err = -READ_ONCE(m->err);
+	if (err)
+		lsgc_member_detach(lsk);
+	return err;
+}
+
+/**
+ * lsgc_member_detach - detach a socket from its membership
+ * @lsk: the socket, locked by the caller
+ *
+ * The last socket to go leaves the group: a LEAVE goes out (best effort,
+ * repeated, since the leader also notices silence), the member stops its
+ * timer, leaves the transport and is freed after RCU.
+ */
+void lsgc_member_detach(struct lsgc_sock *lsk)
+{
+	struct lsgc_member *m = lsk->member;
+	struct lsgc_net *ln;
+	bool last;
+	int i;
+
+	if (!m)
+		return;
+	ln = m->ln;
+	WRITE_ONCE(lsk->member, NULL);
+
+	spin_lock_bh(&m->lock);
+	*lsgc_member_slot(m, &lsk->sk) = NULL;
+	last = --m->nsocks == 0;
+	if (last) {
+		if (m->state == LSGC_STATE_MEMBER)
+			for (i = 0; i < 3; i++)
+				lsgc_send_member_ref(m, LSGC_T_LEAVE, m->self, 0);
+		WRITE_ONCE(m->dead, true);
+	}
+	spin_unlock_bh(&m->lock);
+
+	if (last) {
+		lsgc_member_flush(m);
+		lsgc_timers_stop(m);
+		mutex_lock(&ln->lock);
+		list_del_rcu(&m->tnode);
+		lsgc_transport_put(m->t);
+		mutex_unlock(&ln->lock);
+		lsgc_member_put(m);
+	}
+	lsgc_member_put(m);
+}

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process group management: session creation, joins, leaves, failure
+ * detection by heartbeats, expulsion, and view installation.
+ *
+ * The leader decides every membership change and publishes it as a view:
+ * a reliable message of its own, flagged LSGC_DATA_VIEW and ordered like
+ * any other, so every member installs the same view at the same point of
+ * the total order (view synchrony).  At the leader, @lview is the latest
+ * view it decided and @peers its members; elsewhere @peers mirrors the
+ * installed @view.
+ */
+#include <linux/random.h>
+#include <linux/sort.h>
+
+#include "lsgc.h"
+
+struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no)
+{
+	return no ? xa_load(&m->peers, no) : NULL;
+}
+
+bool lsgc_view_has(const struct lsgc_view *v, u32 no)
+{
+	unsigned int lo = 0, hi;
+
+	if (!v)
+		return false;
+	hi = v->count;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (v->ents[mid].member == no)
+			return true;
+		if (v->ents[mid].member < no)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
+				       const u8 *id)
+{
+	struct lsgc_peer *p;
+
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return NULL;
+	p->no = no;
+	memcpy(p->id, id, LSGC_ID_LEN);
+	p->last_heard = jiffies;
+	p->next_msg = 1;
+	if (xa_err(xa_store(&m->peers, no, p, GFP_ATOMIC))) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void lsgc_peer_del(struct lsgc_member *m, u32 no)
+{
+	kfree(xa_erase(&m->peers, no));
+}
+
+static struct lsgc_view *lsgc_view_alloc(unsigned int count)
+{
+	struct lsgc_view *v;
+
+	v = kzalloc(struct_size(v, ents, count), GFP_ATOMIC);
+	if (v)
+		v->count = count;
+	return v;
+}
+
+/* The leader publishes a view as the next message of its own stream. */
+static int lsgc_leader_publish(struct lsgc_member *m, struct lsgc_view *nv)
+{
+	size_t len = lsgc_wire_view_len(nv->count), off = 0;
+	unsigned int nfrags, i;
+	struct lsgc_peer *self;
+	struct lsgc_msg *msg;
+	u8 *buf;
+
+	nfrags = DIV_ROUND_UP(len, m->frag_payload);
+	buf = kmalloc(len, GFP_ATOMIC);
+	if (!buf)
+		return -ENOMEM;
+	lsgc_wire_put_view(buf, nv->id, nv->leader, nv->count);
+	for (i = 0; i < nv->count; i++)
+		lsgc_wire_put_view_entry(buf, i, &nv->ents[i]);
+
+	msg = lsgc_msg_create(m, m->self, m->next_msg_no, nfrags,
+			      LSGC_DATA_VIEW, len);
+	if (!msg)
+		goto err_buf;
+	for (i = 0; i < nfrags; i++) {
+		size_t chunk = min_t(size_t, m->frag_payload, len - off);
+
+		msg->frags[i] = alloc_skb(chunk, GFP_ATOMIC);
+		if (!msg->frags[i])
+			goto err_msg;
+		skb_put_data(msg->frags[i], buf + off, chunk);
+		off += chunk;
+	}
+	kfree(buf);
+	msg->nhave = nfrags;
+	m->next_msg_no++;
+
+	self = lsgc_peer_find(m, m->self);
+	if (self)
+		lsgc_order_bind_from(m, self);
+	nv->seq = msg->seq;
+	kfree(m->lview);
+	m->lview = nv;
+	lsgc_send_msg_frags(m, msg, false);
+	lsgc_order_deliver(m);
+	return 0;
+
+err_msg:
+	lsgc_msg_free(m, msg);
+err_buf:
+	kfree(buf);
+	return -ENOMEM;
+}
+
+/**
+ * lsgc_membership_create - make this member the leader of a new session
+ * @m: member, locked, not yet in any session
+ *
+ * Return: 0 when view 1 (just this member) is installed.
+ */
+int lsgc_membership_create(struct lsgc_member *m)
+{
+	struct lsgc_view *nv;
+	int err;
+
+	do {
+		m->session = get_random_u32();
+	} while (!m->session);
+	m->self = 1;
+	m->leader = 1;
+	m->role = LSGC_ROLE_LEADER;
+	m->next_member_no = 2;
+	m->next_seq = 1;
+	m->next_deliver = 1;
+	m->gc_seq = 1;
+	m->start_seq = 1;
+	m->leader_heard = jiffies;
+	if (!lsgc_peer_add(m, m->self, m->id))
+		return -ENOMEM;
+	nv = lsgc_view_alloc(1);
+	if (!nv)
+		return -ENOMEM;
+	nv->id = 1;
+	nv->leader = m->self;
+	nv->ents[0].member = m->self;
+	memcpy(nv->ents[0].id, m->id, LSGC_ID_LEN);
+	err = lsgc_leader_publish(m, nv);
+	if (err) {
+		kfree(nv);
+		return err;
+	}
+	return m->state == LSGC_STATE_MEMBER ? 0 : -ENOMEM;
+}
+
+/**
+ * lsgc_membership_start_join - begin asking the leader to admit us
+ * @m: member, locked
+ */
+void lsgc_membership_start_join(struct lsgc_member *m)
+{
+	m->join_nonce = get_random_u64();
+	m->join_next_try = jiffies;
+}
+
+static void lsgc_leader_send_ack(struct lsgc_member *m, struct lsgc_peer *p)
+{
+	struct lsgc_join j = {
+		.nonce = p->join_nonce,
+		.member = p->no,
+		.leader = m->self,
+		.view_id = p->join_view,
+		.start_seq = p->join_seq,
+	};
+
+	memcpy(j.id, p->id, LSGC_ID_LEN);
+	lsgc_send_join(m, LSGC_T_JOIN_ACK, &j);
+}
+
+static void lsgc_leader_send_refusal(struct lsgc_member *m,
+				     const struct lsgc_join *req, u32 reason)
+{
+	struct lsgc_join j = {
+		.nonce = req->nonce,
+		.reason = reason,
+	};
+
+	memcpy(j.id, req->id, LSGC_ID_LEN);
+	lsgc_send_join(m, LSGC_T_JOIN_NAK, &j);
+}
+
+static struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id)
+{
+	struct lsgc_peer *p;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p)
+		if (!memcmp(p->id, id, LSGC_ID_LEN))
+			return p;
+	return NULL;
+}
+
+/**
+ * lsgc_membership_rx_join_req - the leader hears a joiner
+ * @m: member, locked
+ * @h: header
+ * @j: request
+ */
+void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h,
+				 const struct lsgc_join *j)
+{
+	struct lsgc_view *lv = m->lview, *nv;
+	struct lsgc_peer *p;
+
+	if (m->role != LSGC_ROLE_LEADER || m->state != LSGC_STATE_MEMBER || !lv)
+		return;
+	p = lsgc_peer_find_id(m, j->id);
+	if (p) {
+		/* A retransmitted request gets the same answer; another run
+		 * under a taken identity is refused.
+		 */
+		if (p->join_nonce == j->nonce)
+			lsgc_leader_send_ack(m, p);
+		else
+			lsgc_leader_send_refusal(m, j, EADDRINUSE);
+		return;
+	}
+	if (lv->count >= LSGC_MAX_VIEW_MEMBERS || !m->next_member_no) {
+		lsgc_leader_send_refusal(m, j, EUSERS);
+		return;
+	}
+	nv = lsgc_view_alloc(lv->count + 1);
+	if (!nv)
+		return;
+	p = lsgc_peer_add(m, m->next_member_no, j->id);
+	if (!p) {
+		kfree(nv);
+		return;
+	}
+	/* Member numbers only grow, so appending keeps the view sorted. */
+	memcpy(nv->ents, lv->ents, lv->count * sizeof(nv->ents[0]));
+	nv->ents[lv->count].member = p->no;
+	memcpy(nv->ents[lv->count].id, j->id, LSGC_ID_LEN);
+	nv->id = lv->id + 1;
+	nv->leader = m->self;
+	p->join_nonce = j->nonce;
+	p->delivered = m->next_seq - 1;
+	if (lsgc_leader_publish(m, nv)) {
+		lsgc_peer_del(m, p->no);
+		kfree(nv);
+		return;
+	}
+	m->next_member_no++;
+	p->join_view = nv->id;
+	p->join_seq = nv->seq;
+	lsgc_leader_send_ack(m, p);
+}
+
+/**
+ * lsgc_membership_rx_join_reply - a joiner hears the leader's answer
+ * @m: member, locked, joining
+ * @h: header
+ * @j: answer
+ */
+void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr *h,
+				   const struct lsgc_join *j)
+{
+	if (memcmp(j->id, m->id, LSGC_ID_LEN) || j->nonce != m->join_nonce)
+		return;
+	if (h->type == LSGC_T_JOIN_NAK) {
+		/* A taken identity may be a crashed member of ours not yet
+		 * expelled: keep asking until the join times out.
+		 */
+		m->join_refused = j->reason;
+		if (j->reason != EADDRINUSE)
+			lsgc_member_fail(m, j->reason);
+		return;
+	}
+	if (h->sender != j->leader)
+		return;
+	m->session = h->session;
+	m->self = j->member;
+	m->leader = j->leader;
+	m->leader_heard = jiffies;
+	m->start_seq = j->start_seq;
+	m->next_deliver = j->start_seq;
+	m->gc_seq = j->start_seq;
+	m->high = j->start_seq;
+	m->stable = j->start_seq - 1;
+	m->last_acked = j->start_seq - 1;
+}
+
+static void lsgc_leader_drop_unordered(struct lsgc_member *m, u32 no)
+{
+	struct hlist_node *tmp;
+	struct lsgc_msg *msg;
+	unsigned int bkt;
+
+	/* Atomicity: what a departed member sent but we did not order is
+	 * delivered by nobody.
+	 */
+	hash_for_each_safe(m->msgs, bkt, tmp, msg, hnode)
+		if (msg->origin == no && !msg->seq)
+			lsgc_msg_free(m, msg);
+}
+
+static void lsgc_leader_remove(struct lsgc_member *m, u32 no)
+{
+	struct lsgc_view *lv = m->lview, *nv;
+	unsigned int i, j = 0;
+
+	if (!lv || no == m->self || !lsgc_view_has(lv, no))
+		return;
+	nv = lsgc_view_alloc(lv->count - 1);
+	if (!nv)
+		return;
+	for (i = 0; i < lv->count; i++)
+		if (lv->ents[i].member != no)
+			nv->ents[j++] = lv->ents[i];
+	nv->id = lv->id + 1;
+	nv->leader = m->self;
+	/* Remove it first, so stability and binding forget it at once. */
+	lsgc_leader_drop_unordered(m, no);
+	lsgc_peer_del(m, no);
+	if (lsgc_leader_publish(m, nv))
+		kfree(nv);
+}
+
+/**
+ * lsgc_membership_expel - the leader removes a member
+ * @m: the leader, locked
+ * @no: member number
+ * @reason: positive errno told to the member
+ */
+void lsgc_membership_expel(struct lsgc_member *m, u32 no, int reason)
+{
+	if (m->role != LSGC_ROLE_LEADER || !lsgc_view_has(m->lview, no) ||
+	    no == m->self)
+		return;
+	lsgc_send_member_ref(m, LSGC_T_EXPEL, no, reason);
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED);
+	lsgc_leader_remove(m, no);
+}
+
+void lsgc_membership_rx_leave(struct lsgc_member *m, const struct lsgc_hdr *h,
+			      u32 member)
+{
+	if (member != h->sender) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		return;
+	}
+	if (h->sender == m->leader) {
+		/* No successor exists yet: the group ends with its leader. */
+		lsgc_member_fail(m, ECONNRESET);
+		return;
+	}
+	if (m->role == LSGC_ROLE_LEADER)
+		lsgc_leader_remove(m, member);
+}
+
+void lsgc_membership_rx_expel(struct lsgc_member *m, const struct lsgc_hdr *h,
+			      u32 member, u32 reason)
+{
+	if (h->sender != m->leader) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
+	}
+	if (member == m->self)
+		lsgc_member_fail(m, ECONNRESET);
+}
+
+static void lsgc_leader_update_stable(struct lsgc_member *m)
+{
+	u64 min = lsgc_order_delivered(m);
+	struct lsgc_peer *p;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p)
+		if (p->no != m->self && p->delivered < min)
+			min = p->delivered;
+	lsgc_order_set_stable(m, min);
+	if (m->bind_blocked)
+		lsgc_order_bind_all(m);
+}
+
+void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *h,
+				  const struct lsgc_heartbeat *hb)
+{
+	struct lsgc_peer *p;
+
+	if (h->sender == m->leader && m->role != LSGC_ROLE_LEADER) {
+		m->leader_heard = jiffies;
+		lsgc_order_note_high(m, hb->high);
+		lsgc_order_set_stable(m, hb->stable);
+		return;
+	}
+	if (m->role != LSGC_ROLE_LEADER)
+		return;
+	p = lsgc_peer_find(m, h->sender);
+	if (!p) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
+	}
+	if (hb->delivered > p->delivered)
+		p->delivered = min(hb->delivered, m->next_seq - 1);
+	lsgc_leader_update_stable(m);
+}
+
+static int lsgc_view_record(struct lsgc_member *m, const struct lsgc_view *v)
+{
+	struct lsgc_member_info *mi;
+	struct lsgc_view_info *vi;
+	struct sock *sk = m->seq_sk;
+	struct sk_buff *skb;
+	unsigned int i;
+
+	if (!sk)
+		return 0;
+	skb = alloc_skb(sizeof(*vi) + v->count * sizeof(*mi), GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	vi = skb_put_zero(skb, sizeof(*vi));
+	vi->view_id = v->id;
+	vi->session = m->session;
+	vi->n_members = v->count;
+	vi->leader = v->leader;
+	vi->seq = v->seq;
+	for (i = 0; i < v->count; i++) {
+		mi = skb_put_zero(skb, sizeof(*mi));
+		mi->member = v->ents[i].member;
+		memcpy(mi->id, v->ents[i].id, LSGC_ID_LEN);
+	}
+	memset(LSGC_SKB_CB(skb), 0, sizeof(struct lsgc_skb_cb));
+	LSGC_SKB_CB(skb)->is_view = true;
+	LSGC_SKB_CB(skb)->seq = v->seq;
+	LSGC_SKB_CB(skb)->view_id = v->id;
+	LSGC_SKB_CB(skb)->origin = v->leader;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	return 0;
+}
+
+static struct lsgc_view *lsgc_view_from_msg(struct lsgc_member *m,
+					    struct lsgc_msg *msg)
+{
+	struct lsgc_view *v = NULL;
+	unsigned int i, count;
+	u8 *buf, *pos;
+	u32 leader;
+	u64 id;
+
+	buf = kmalloc(msg->total_len, GFP_ATOMIC);
+	if (!buf)
+		return NULL;
+	pos = buf;
+	for (i = 0; i < msg->nfrags; i++) {
+		skb_copy_bits(msg->frags[i], 0, pos, msg->frags[i]->len);
+		pos += msg->frags[i]->len;
+	}
+	if (lsgc_wire_parse_view(buf, msg->total_len, &id, &leader, &count))
+		goto out;
+	v = lsgc_view_alloc(count);
+	if (!v)
+		goto out;
+	v->id = id;
+	v->leader = leader;
+	v->seq = msg->seq;
+	for (i = 0; i < count; i++)
+		lsgc_wire_view_entry(buf, i, &v->ents[i]);
+out:
+	kfree(buf);
+	return v;
+}
+
+/* Members keep a peer entry for exactly the members of the installed view. */
+static void lsgc_member_sync_peers(struct lsgc_member *m)
+{
+	const struct lsgc_view *v = m->view;
+	struct lsgc_peer *p;
+	unsigned long no;
+	unsigned int i;
+
+	xa_for_each(&m->peers, no, p)
+		if (!lsgc_view_has(v, p->no))
+			lsgc_peer_del(m, p->no);
+	for (i = 0; i < v->count; i++)
+		if (!lsgc_peer_find(m, v->ents[i].member))
+			lsgc_peer_add(m, v->ents[i].member, v->ents[i].id);
+}
+
+/**
+ * lsgc_membership_install - a view's turn came in the total order
+ * @m: member, locked
+ * @msg: the complete view message
+ */
+void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
+{
+	struct lsgc_view *nv = lsgc_view_from_msg(m, msg);
+
+	if (!nv || (m->view && nv->id <= m->view->id) ||
+	    nv->leader != m->leader) {
+		kfree(nv);
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		lsgc_member_fail(m, EPROTO);
+		return;
+	}
+	kfree(m->view);
+	m->view = nv;
+	WRITE_ONCE(m->epoch, (u32)nv->id);
+	if (m->role != LSGC_ROLE_LEADER)
+		lsgc_member_sync_peers(m);
+	if (!lsgc_view_has(nv, m->self)) {
+		lsgc_member_fail(m, ECONNRESET);
+		return;
+	}
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_VIEWS_INSTALLED);
+	lsgc_view_record(m, nv);
+	if (m->state == LSGC_STATE_JOINING) {
+		WRITE_ONCE(m->state, LSGC_STATE_MEMBER);
+		wake_up_all(&m->join_wq);
+		lsgc_send_heartbeat(m);
+	}
+}
+
+static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
+			     unsigned long timeout)
+{
+	struct lsgc_peer *p, *laggard = NULL;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p) {
+		if (p->no == m->self)
+			continue;
+		if (time_after(now, p->last_heard + timeout)) {
+			/* One change per tick: each one is a new view. */
+			lsgc_membership_expel(m, p->no, ETIMEDOUT);
+			return;
+		}
+		if (!laggard || p->delivered < laggard->delivered)
+			laggard = p;
+	}
+	/* The backlog stayed full: the slowest member holds everybody back
+	 * and is expelled rather than let the group stall.
+	 */
+	if (m->bind_blocked && laggard &&
+	    time_after(now, m->bind_blocked_since + 2 * timeout)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
+		m->bind_blocked_since = now;
+		lsgc_membership_expel(m, laggard->no, ENOBUFS);
+	}
+}
+
+/**
+ * lsgc_membership_tick - periodic work of group management
+ * @m: member, locked
+ * @now: jiffies
+ */
+void lsgc_membership_tick(struct lsgc_member *m, unsigned long now)
+{
+	struct lsgc_config *cfg = &m->ln->cfg;
+	unsigned long interval = lsgc_ms(READ_ONCE(cfg->heartbeat_interval_ms));
+	unsigned long timeout = lsgc_ms(max(READ_ONCE(cfg->heartbeat_timeout_ms),
+					    2 * READ_ONCE(cfg->heartbeat_interval_ms)));
+
+	if (m->state == LSGC_STATE_JOINING) {
+		if (time_after(now, m->join_deadline)) {
+			lsgc_member_fail(m, m->join_refused ?: ETIMEDOUT);
+			return;
+		}
+		if (!m->session) {
+			if (time_after_eq(now, m->join_next_try)) {
+				struct lsgc_join j = { .nonce = m->join_nonce };
+
+				memcpy(j.id, m->id, LSGC_ID_LEN);
+				lsgc_send_join(m, LSGC_T_JOIN_REQ, &j);
+				m->join_next_try = now + interval;
+			}
+			return;
+		}
+	}
+	if (m->state != LSGC_STATE_MEMBER && m->state != LSGC_STATE_JOINING)
+		return;
+	if (time_after_eq(now, m->next_heartbeat))
+		lsgc_send_heartbeat(m);
+	if (m->role == LSGC_ROLE_LEADER)
+		lsgc_leader_tick(m, now, timeout);
+	else if (time_after(now, m->leader_heard + timeout))
+		lsgc_member_fail(m, ECONNRESET);
+}
+
+void lsgc_membership_destroy(struct lsgc_member *m)
+{
+	struct lsgc_peer *p;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p)
+		kfree(p);
+	xa_destroy(&m->peers);
+	kfree(m->view);
+	kfree(m->lview);
+	m->view = NULL;
+	m->lview = NULL;
+}

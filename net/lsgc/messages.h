@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every constant and every structure of the AF_LSGC wire protocol.
+ *
+ * All packets are UDP datagrams sent to the group's multicast address and
+ * port.  Each one starts with struct lsgc_wire_hdr, which is the
+ * authenticated data of the seal/open step; the body that follows depends
+ * on the type.  All integers are big endian.  Documentation/networking/
+ * lsgc.rst describes what each message means and when it is sent.
+ */
+#ifndef _NET_LSGC_MESSAGES_H
+#define _NET_LSGC_MESSAGES_H
+
+#include <linux/types.h>
+#include <uapi/linux/lsgc.h>
+
+enum lsgc_limits {
+	LSGC_WIRE_VERSION = 1,
+	/* Room kept at the end of every packet for an AEAD tag. */
+	LSGC_TAG_RESERVE = 16,
+	/* A reliable message is at most this many fragments. */
+	LSGC_MAX_FRAGS = 128,
+	/* Smallest fragment payload: keeps LSGC_MAX_MSG within the limit. */
+	LSGC_MIN_FRAG_PAYLOAD = 512,
+	LSGC_MAX_VIEW_MEMBERS = 1024,
+	/* A NAK asks for at most this many sequence numbers. */
+	LSGC_NAK_MAX_SPAN = 64,
+	/* Bindings carried by one ORDER packet. */
+	LSGC_ORDER_MAX_ENTRIES = 48,
+	/* Width of the per-sender replay window, in packets. */
+	LSGC_REPLAY_WINDOW = 1024,
+};
+
+enum lsgc_msg_type {
+	LSGC_T_DATA = 1,	/* a fragment of a reliable message */
+	LSGC_T_ORDER,		/* the sequencer's bindings */
+	LSGC_T_NAK,		/* a request to repair a sequence range */
+	LSGC_T_HEARTBEAT,	/* liveness, acknowledgement, stability */
+	LSGC_T_JOIN_REQ,	/* a joiner asks the leader */
+	LSGC_T_JOIN_ACK,	/* the leader admits it */
+	LSGC_T_JOIN_NAK,	/* the leader refuses it */
+	LSGC_T_LEAVE,		/* a member leaves */
+	LSGC_T_EXPEL,		/* the leader expels a member */
+	LSGC_T_UDATA,		/* a best-effort datagram */
+	__LSGC_T_MAX
+};
+
+/**
+ * struct lsgc_wire_hdr - the header of every packet
+ * @version: LSGC_WIRE_VERSION
+ * @type: enum lsgc_msg_type
+ * @flags: reserved, zero
+ * @session: random identifier of the session; 0 only in JOIN_REQ
+ * @epoch: the view (and key epoch) the sender was in when it sent
+ * @sender: member number of the sender; 0 for a joiner
+ * @counter: per-sender packet counter: the AEAD nonce and replay key
+ */
+struct lsgc_wire_hdr {
+	u8	version;
+	u8	type;
+	__be16	flags;
+	__be32	session;
+	__be32	epoch;
+	__be32	sender;
+	__be64	counter;
+} __packed;
+
+#define LSGC_HDR_LEN	sizeof(struct lsgc_wire_hdr)
+
+/* struct lsgc_wire_data flags */
+#define LSGC_DATA_VIEW	(1U << 0)	/* the message is a view, from the leader */
+
+/**
+ * struct lsgc_wire_data - body of DATA: one fragment of a reliable message
+ * @origin: member number of the message's author
+ * @msg_no: the author's message number, from 1, consecutive
+ * @frag: index of this fragment
+ * @nfrags: fragments in the message
+ * @flags: LSGC_DATA_* flags
+ * @total_len: length of the whole message
+ * @reserved: zero
+ * @seq: global sequence number of this fragment if bound, else 0; a
+ *	retransmission by the leader always carries it
+ *
+ * The fragment's payload follows.
+ */
+struct lsgc_wire_data {
+	__be32	origin;
+	__be32	msg_no;
+	__be16	frag;
+	__be16	nfrags;
+	__be32	flags;
+	__be32	total_len;
+	__be32	reserved;
+	__be64	seq;
+} __packed;
+
+/**
+ * struct lsgc_wire_order_ent - one binding of a message to sequence numbers
+ * @seq: sequence number of the first fragment; fragment i has @seq + i
+ * @origin: author
+ * @msg_no: author's message number
+ * @nfrags: fragments in the message
+ * @reserved: zero
+ */
+struct lsgc_wire_order_ent {
+	__be64	seq;
+	__be32	origin;
+	__be32	msg_no;
+	__be16	nfrags;
+	__be16	reserved;
+} __packed;
+
+/**
+ * struct lsgc_wire_order - body of ORDER, followed by @count entries
+ * @count: number of struct lsgc_wire_order_ent
+ * @reserved: zero
+ */
+struct lsgc_wire_order {
+	__be16	count;
+	__be16	reserved;
+} __packed;
+
+/**
+ * struct lsgc_wire_nak - body of NAK
+ * @from: first sequence number missing
+ * @to: last sequence number missing, at most LSGC_NAK_MAX_SPAN - 1 after @from
+ */
+struct lsgc_wire_nak {
+	__be64	from;
+	__be64	to;
+} __packed;
+
+/**
+ * struct lsgc_wire_heartbeat - body of HEARTBEAT
+ * @delivered: highest sequence number the sender delivered in order
+ * @high: leader only: highest sequence number bound
+ * @stable: leader only: highest sequence number every member delivered
+ * @view_id: the sender's current view
+ */
+struct lsgc_wire_heartbeat {
+	__be64	delivered;
+	__be64	high;
+	__be64	stable;
+	__be64	view_id;
+} __packed;
+
+/**
+ * struct lsgc_wire_join_req - body of JOIN_REQ
+ * @id: identity of the joiner
+ * @nonce: fresh per join attempt; binds the answer to this run
+ * @flags: zero
+ * @reserved: zero
+ */
+struct lsgc_wire_join_req {
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	__be32	flags;
+	__be32	reserved;
+} __packed;
+
+/**
+ * struct lsgc_wire_join_ack - body of JOIN_ACK
+ * @id: identity of the joiner
+ * @nonce: the joiner's nonce
+ * @member: member number given to the joiner
+ * @leader: member number of the leader
+ * @view_id: the view that admits the joiner
+ * @start_seq: sequence number of that view's record: where the joiner starts
+ */
+struct lsgc_wire_join_ack {
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	__be32	member;
+	__be32	leader;
+	__be64	view_id;
+	__be64	start_seq;
+} __packed;
+
+/**
+ * struct lsgc_wire_join_nak - body of JOIN_NAK
+ * @id: identity of the joiner
+ * @nonce: the joiner's nonce
+ * @reason: positive errno the joiner reports
+ * @reserved: zero
+ */
+struct lsgc_wire_join_nak {
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	__be32	reason;
+	__be32	reserved;
+} __packed;
+
+/**
+ * struct lsgc_wire_member_ref - body of LEAVE and EXPEL
+ * @member: the member leaving or expelled
+ * @reason: positive errno (EXPEL), 0 (LEAVE)
+ */
+struct lsgc_wire_member_ref {
+	__be32	member;
+	__be32	reason;
+} __packed;
+
+/**
+ * struct lsgc_wire_view - payload of a DATA message with LSGC_DATA_VIEW
+ * @view_id: the new view
+ * @leader: its leader
+ * @count: number of struct lsgc_wire_view_ent that follow, sorted by member
+ */
+struct lsgc_wire_view {
+	__be64	view_id;
+	__be32	leader;
+	__be32	count;
+} __packed;
+
+/**
+ * struct lsgc_wire_view_ent - one member of a view
+ * @member: member number
+ * @id: identity
+ */
+struct lsgc_wire_view_ent {
+	__be32	member;
+	u8	id[LSGC_ID_LEN];
+} __packed;
+
+#endif /* _NET_LSGC_MESSAGES_H */

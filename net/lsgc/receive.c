@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The receive path: one packet from the transport is parsed (header, then
+ * open, then body), then handed to every local member of the group, each
+ * under its own lock.  Whatever a member must send in answer is queued
+ * under its lock and transmitted after it is dropped.
+ */
+#include <linux/skbuff.h>
+
+#include "lsgc.h"
+
+/* A packet whose header and body passed the parsers. */
+struct lsgc_rx {
+	struct lsgc_hdr h;
+	const u8 *body;
+	unsigned int blen;
+	union {
+		struct lsgc_data data;
+		unsigned int order_count;
+		struct {
+			u64 from;
+			u64 to;
+		} nak;
+		struct lsgc_heartbeat hb;
+		struct lsgc_join join;
+		struct {
+			u32 member;
+			u32 reason;
+		} ref;
+	};
+};
+
+static int lsgc_rx_parse_body(struct lsgc_rx *rx)
+{
+	const u8 *b = rx->body;
+	unsigned int len = rx->blen;
+
+	switch (rx->h.type) {
+	case LSGC_T_DATA:
+		return lsgc_wire_parse_data(b, len, &rx->data);
+	case LSGC_T_ORDER:
+		return lsgc_wire_parse_order(b, len, &rx->order_count);
+	case LSGC_T_NAK:
+		return lsgc_wire_parse_nak(b, len, &rx->nak.from, &rx->nak.to);
+	case LSGC_T_HEARTBEAT:
+		return lsgc_wire_parse_heartbeat(b, len, &rx->hb);
+	case LSGC_T_JOIN_REQ:
+	case LSGC_T_JOIN_ACK:
+	case LSGC_T_JOIN_NAK:
+		return lsgc_wire_parse_join(b, len, rx->h.type, &rx->join);
+	case LSGC_T_LEAVE:
+	case LSGC_T_EXPEL:
+		return lsgc_wire_parse_member_ref(b, len, &rx->ref.member,
+						  &rx->ref.reason);
+	case LSGC_T_UDATA:
+		return LSGC_WIRE_OK;
+	}
+	return LSGC_WIRE_TYPE_BAD;
+}
+
+/* Sliding window over one sender's counters; see WireGuard's
+ * counter_validate() for the idea.  Returns false for a replay.
+ */
+static bool lsgc_replay_check(struct lsgc_replay *r, u64 counter)
+{
+	unsigned int nbits = LSGC_REPLAY_WINDOW;
+	u64 diff;
+
+	if (counter > r->top) {
+		diff = counter - r->top;
+		if (diff >= nbits) {
+			bitmap_zero(r->bits, nbits);
+		} else {
+			u64 c;
+
+			for (c = r->top + 1; c < counter; c++)
+				__clear_bit(c % nbits, r->bits);
+		}
+		r->top = counter;
+		__set_bit(counter % nbits, r->bits);
+		return true;
+	}
+	if (r->top - counter >= nbits)
+		return false;
+	return !__test_and_set_bit(counter % nbits, r->bits);
+}
+
+static void lsgc_rx_udata(struct lsgc_member *m, const struct lsgc_rx *rx,
+			  struct sk_buff *skb, struct lsgc_peer *p)
+{
+	struct sock *sk = m->dgram_sk;
+	struct sk_buff *c;
+
+	/* Best effort: only members of the installed view are heard. */
+	if (!p || !lsgc_view_has(m->view, rx->h.sender)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
+	}
+	if (!sk || (rx->h.sender == m->self && !lsgc_sk(sk)->recv_own))
+		return;
+	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_RCVBUF);
+		return;
+	}
+	c = skb_clone(skb, GFP_ATOMIC);
+	if (!c) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
+		return;
+	}
+	__skb_pull(c, LSGC_HDR_LEN);
+	skb_trim(c, rx->blen);
+	memset(LSGC_SKB_CB(c), 0, sizeof(struct lsgc_skb_cb));
+	LSGC_SKB_CB(c)->origin = rx->h.sender;
+	LSGC_SKB_CB(c)->view_id = m->view->id;
+	memcpy(LSGC_SKB_CB(c)->id, p->id, LSGC_ID_LEN);
+	skb_set_owner_r(c, sk);
+	skb_queue_tail(&sk->sk_receive_queue, c);
+	sk->sk_data_ready(sk);
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_UDATA_DELIVERED);
+}
+
+static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
+			   struct sk_buff *skb)
+{
+	const struct lsgc_hdr *h = &rx->h;
+	struct lsgc_peer *p;
+
+	if (m->state == LSGC_STATE_JOINING && !m->session) {
+		if (h->type == LSGC_T_JOIN_ACK || h->type == LSGC_T_JOIN_NAK)
+			lsgc_membership_rx_join_reply(m, h, &rx->join);
+		return;
+	}
+	if (m->state != LSGC_STATE_MEMBER && m->state != LSGC_STATE_JOINING)
+		return;
+	if (h->session != m->session &&
+	    !(h->type == LSGC_T_JOIN_REQ && !h->session)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_SESSION);
+		return;
+	}
+	/* Our own packets come back through multicast loopback; only the
+	 * best-effort channel has a use for them.
+	 */
+	if (h->sender == m->self && h->type != LSGC_T_UDATA)
+		return;
+
+	p = h->sender ? lsgc_peer_find(m, h->sender) : NULL;
+	if (p) {
+		if (!lsgc_replay_check(&p->replay, h->counter)) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
+			return;
+		}
+		p->last_heard = jiffies;
+	}
+
+	switch (h->type) {
+	case LSGC_T_DATA:
+		lsgc_order_rx_data(m, h, &rx->data, skb);
+		break;
+	case LSGC_T_ORDER:
+		if (h->sender != m->leader) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+			break;
+		}
+		lsgc_order_rx_order(m, rx->body, rx->order_count);
+		break;
+	case LSGC_T_NAK:
+		if (!p) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+			break;
+		}
+		lsgc_order_rx_nak(m, h, rx->nak.from, rx->nak.to);
+		break;
+	case LSGC_T_HEARTBEAT:
+		lsgc_membership_rx_heartbeat(m, h, &rx->hb);
+		break;
+	case LSGC_T_JOIN_REQ:
+		lsgc_membership_rx_join_req(m, h, &rx->join);
+		break;
+	case LSGC_T_JOIN_ACK:
+	case LSGC_T_JOIN_NAK:
+		break;
+	case LSGC_T_LEAVE:
+		lsgc_membership_rx_leave(m, h, rx->ref.member);
+		break;
+	case LSGC_T_EXPEL:
+		lsgc_membership_rx_expel(m, h, rx->ref.member, rx->ref.reason);
+		break;
+	case LSGC_T_UDATA:
+		lsgc_rx_udata(m, rx, skb, p);
+		break;
+	}
+}
+
+static enum lsgc_stat lsgc_rx_drop_reason(int verdict)
+{
+	return verdict == LSGC_WIRE_VERSION_BAD ? LSGC_STAT_DROP_VERSION :
+						  LSGC_STAT_DROP_MALFORMED;
+}
+
+/**
+ * lsgc_receive - process one packet from the transport
+ * @t: transport it arrived on
+ * @skb: the packet, data at the LSGC header; consumed
+ *
+ * Runs in softirq context under rcu_read_lock().
+ */
+void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb)
+{
+	struct lsgc_net *ln = t->ln;
+	struct lsgc_member *m;
+	struct lsgc_rx rx;
+	int verdict;
+
+	lsgc_stat_inc(ln, NULL, LSGC_STAT_RX_PACKETS);
+	lsgc_stat_add(ln, NULL, LSGC_STAT_RX_BYTES, skb->len);
+	if (skb_linearize(skb)) {
+		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_NOMEM);
+		goto out;
+	}
+	verdict = lsgc_wire_parse_hdr(skb->data, skb->len, &rx.h);
+	if (verdict) {
+		lsgc_stat_inc(ln, NULL, lsgc_rx_drop_reason(verdict));
+		goto out;
+	}
+	if (lsgc_open(t, skb, &rx.h)) {
+		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_AUTH);
+		goto out;
+	}
+	rx.body = skb->data + LSGC_HDR_LEN;
+	rx.blen = skb->len - LSGC_HDR_LEN;
+	verdict = lsgc_rx_parse_body(&rx);
+	if (verdict) {
+		lsgc_stat_inc(ln, NULL, lsgc_rx_drop_reason(verdict));
+		goto out;
+	}
+
+	list_for_each_entry_rcu(m, &t->members, tnode) {
+		spin_lock_bh(&m->lock);
+		if (!m->dead)
+			lsgc_rx_member(m, &rx, skb);
+		lsgc_order_flush_bindings(m);
+		spin_unlock_bh(&m->lock);
+		lsgc_member_flush(m);
+	}
+out:
+	consume_skb(skb);
+}
