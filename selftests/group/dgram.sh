@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The best-effort channel on a clean link.  Three members (each with a
+# SOCK_SEQPACKET and a SOCK_DGRAM socket sharing one membership) send 50
+# datagrams each: every other member receives every one of them, once,
+# intact, naming the sender by the member number the views give it, and
+# none of them shows up on the reliable channel.  x, a member of another
+# group on the same address (another port) in the same namespaces, gets
+# nothing.
+. "$(dirname "$0")/group_lib.sh"
+
+ND=${GRP_N:-50}
+ktap_plan 6
+grp_init 4
+common=(-C both -N "$ND" -z 1-1000 -r 50 -m 3 -l 8000 -t 120000)
+grp_member x 3 -C dgram -c -p $((GRP_PORT + 1)) -t 30000
+grp_member a 1 -c "${common[@]}"
+grp_wait a joined 30
+grp_member b 2 "${common[@]}"
+grp_member c 4 "${common[@]}"
+ktap_check "three members formed the group" grp_wait_all ready 60 a b c
+for m in a b c; do grp_reap "$m" 180; done
+if grp_expect_exit 0 a b c; then
+	ktap_ok "members exited 0"
+else
+	grp_diag a b c
+	ktap_fail "members exited 0"
+fi
+grp_stop x
+ktap_check "the non-member exited 0" test "$(grp_exit x)" = 0
+for m in a b c; do
+	ktap_diag "$m received $(grp_count "$m" U) datagrams, max_dgram $(sed -n 's/^# max_dgram //p' "$W/$m.log")"
+done
+ktap_check "every member got every other member's datagrams once, with the right sender" \
+	grp_order_check --dgram "a=$ND" --dgram "b=$ND" --dgram "c=$ND" \
+	--dgram-none "$W/x.log" "$W/a.log:any" "$W/b.log:any" "$W/c.log:any"
+ktap_check "no datagram on the reliable channel" \
+	test "$(cat "$W/a.log" "$W/b.log" "$W/c.log" | grep -c '^D ')" = 0
+grp_check_clean
+ktap_finish

@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the group-core tests (issue 3), on top of ../lib.sh.  Source
+# it from a test in this directory:
+#
+#	. "$(dirname "$0")/group_lib.sh"
+#
+# grp_init N          load the module, make namespaces lsgc-g1..N on one
+#                     bridge (lsgc-gbr), a work directory, an EXIT trap
+# grp_member NAME NS ARGS...   start lsgc_member -I NAME in lsgc-gNS,
+#                     logging to $W/NAME.log, status in $W/NAME.st
+# grp_wait NAME WORD [S]       wait until NAME's status has a line WORD
+# grp_wait_all WORD [S] NAME...
+# grp_stop NAME... / grp_stop_all   SIGTERM, wait, remember exit codes
+# grp_exit NAME       exit code of a stopped member
+# grp_netem_ports ARGS          netem on every bridge port (into members)
+# grp_sysctl_all NAME VALUE     set /proc/sys/net/lsgc/NAME in every ns
+# grp_stat NS NAME    a counter of /proc/net/lsgc/stats in lsgc-gNS
+# grp_check_clean     the test point: no process, namespace or module
+#                     reference left behind
+#
+# Logs live in a tmpfs work directory ($W); on failure they are copied to
+# $LSGC_REPO/out/group/<test>/ for a look from the host.
+
+GRP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$GRP_DIR/../lib.sh"
+
+GRP_PREFIX=lsgc-g
+GRP_HUB=${GRP_PREFIX}br
+GRP_TEST=$(basename "$0" .sh)
+GRP_PORT=${GRP_PORT:-7007}
+GRP_ADDR=${GRP_ADDR:-239.7.7.7}
+declare -A GRP_PID GRP_RC
+GRP_NS_N=0
+W=
+
+grp_init() {
+	GRP_NS_N=$1
+	W=$(mktemp -d "/tmp/lsgc-$GRP_TEST.XXXXXX")
+	trap grp_cleanup EXIT
+	if ! lsgc_loaded; then
+		lsgc_load || { echo "# cannot load $LSGC_MODULE"; exit 1; }
+	fi
+	[ -r "$LSGC_SYSFS/parameters/family" ] ||
+		{ echo "# lsgc module not loaded"; exit 1; }
+	lsgc_modprobe veth bridge sch_netem
+	lsgc_ns_create "$GRP_NS_N" "$GRP_PREFIX" ||
+		{ echo "# cannot create namespaces"; exit 1; }
+}
+
+grp_ns() { echo "$GRP_PREFIX$1"; }
+
+grp_sysctl_all() {
+	local i f=/proc/sys/net/lsgc/$1
+	for ((i = 1; i <= GRP_NS_N; i++)); do
+		ip netns exec "$(grp_ns "$i")" sh -c "echo $2 >$f" 2>/dev/null ||
+			{ echo "# cannot set $f (missing?)"; return 1; }
+	done
+}
+
+# Every bridge port: impairments on what each member receives, so every
+# receiver loses (reorders, duplicates) different packets.
+grp_netem_ports() {
+	local i
+	for ((i = 1; i <= GRP_NS_N; i++)); do
+		ip netns exec "$GRP_HUB" tc qdisc replace dev "v$i" root netem "$@" ||
+			return 1
+	done
+}
+
+grp_member() {
+	local name=$1 ns=$2; shift 2
+	rm -f "$W/$name.st"
+	ip netns exec "$(grp_ns "$ns")" "$GRP_DIR/lsgc_member" -I "$name" \
+		-i eth0 -g "$GRP_ADDR" -p "$GRP_PORT" \
+		-o "$W/$name.log" -S "$W/$name.st" "$@" 2>"$W/$name.err" &
+	GRP_PID[$name]=$!
+}
+
+# grp_wait NAME WORD [SECONDS]: 0 once NAME's status file has WORD; 1 if it
+# exits or errs first, or on timeout.
+grp_wait() {
+	local name=$1 word=$2 secs=${3:-60} i
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q "^$word" "$W/$name.st" 2>/dev/null && return 0
+		if grep -qE '^(exit|error)' "$W/$name.st" 2>/dev/null; then
+			echo "# $name: $(tr '\n' ' ' <"$W/$name.st") $(tail -n 2 "$W/$name.err" | tr '\n' ' ')"
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "# $name: no '$word' after ${secs}s (status: $(tr '\n' ' ' <"$W/$name.st" 2>/dev/null))"
+	return 1
+}
+
+grp_wait_all() {
+	local word=$1 secs=$2 n rc=0 end
+	shift 2
+	end=$((SECONDS + secs))
+	for n; do
+		grp_wait "$n" "$word" $((end - SECONDS > 1 ? end - SECONDS : 1)) || rc=1
+	done
+	return $rc
+}
+
+# grp_reap NAME [SECONDS]: wait for NAME to exit by itself; its exit code.
+grp_reap() {
+	local name=$1 secs=${2:-30} pid=${GRP_PID[$1]} i
+	[ -n "$pid" ] || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# $name did not exit within ${secs}s: killing it"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	GRP_RC[$name]=$?
+	unset "GRP_PID[$name]"
+	return "${GRP_RC[$name]}"
+}
+
+grp_stop() {
+	local n
+	for n; do
+		[ -n "${GRP_PID[$n]:-}" ] && kill -TERM "${GRP_PID[$n]}" 2>/dev/null
+	done
+	for n; do
+		[ -n "${GRP_PID[$n]:-}" ] && grp_reap "$n" 10
+	done
+	return 0
+}
+
+grp_stop_all() { grp_stop "${!GRP_PID[@]}"; }
+
+grp_kill9() {
+	kill -KILL "${GRP_PID[$1]}"
+	wait "${GRP_PID[$1]}" 2>/dev/null
+	GRP_RC[$1]=137
+	unset "GRP_PID[$1]"
+}
+
+grp_exit() { echo "${GRP_RC[$1]:-none}"; }
+
+# grp_expect_exit CODE NAME...: a test point's worth of exit codes.
+grp_expect_exit() {
+	local want=$1 n bad=
+	shift
+	for n; do
+		if [ "${GRP_RC[$n]:-none}" != "$want" ]; then
+			bad+=" $n=${GRP_RC[$n]:-none}"
+			echo "# $n exited ${GRP_RC[$n]:-none}, expected $want: $(tail -n 3 "$W/$n.err" 2>/dev/null | tr '\n' ' ')"
+		fi
+	done
+	[ -z "$bad" ]
+}
+
+grp_stat() {
+	ip netns exec "$(grp_ns "$1")" cat /proc/net/lsgc/stats 2>/dev/null |
+		awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print "missing" }'
+}
+
+grp_count() { grep -c "^$2" "$W/$1.log" 2>/dev/null || true; }
+
+# order_check.py with every failure as diagnostics.
+grp_order_check() { python3 "$GRP_DIR/order_check.py" "$@"; }
+
+grp_save_logs() {
+	local dest=${LSGC_REPO:-$GRP_DIR/../..}/out/group/$GRP_TEST
+	rm -rf "$dest"
+	mkdir -p "$dest" && cp -r "$W"/. "$dest"/ 2>/dev/null &&
+		echo "# logs kept in $dest"
+}
+
+_grp_leftovers() {
+	local left=
+	local p
+	for p in "${GRP_PID[@]}"; do
+		kill -0 "$p" 2>/dev/null && left+=" pid $p"
+	done
+	pgrep -x lsgc_member >/dev/null && left+=" lsgc_member:$(pgrep -x lsgc_member | tr '\n' ' ')"
+	pgrep -x lsgc_inject >/dev/null && left+=" lsgc_inject"
+	ip netns list | grep -q "^$GRP_PREFIX" &&
+		left+=" namespaces:$(ip netns list | grep "^$GRP_PREFIX" | cut -d' ' -f1 | tr '\n' ' ')"
+	echo "$left"
+}
+
+# The last test point of every script: stop what is left, delete the
+# namespaces, and check that nothing remains: no process, no namespace, no
+# module reference (sockets and namespaces of the module all gone), and
+# the module unloads.
+grp_check_clean() {
+	local left refs i
+	grp_stop_all
+	lsgc_ns_destroy "$GRP_PREFIX"
+	left=$(_grp_leftovers)
+	refs=
+	for ((i = 0; i < 100; i++)); do
+		refs=$(lsgc_refcnt 2>/dev/null || echo 0)
+		[ "$refs" = 0 ] && break
+		sleep 0.1
+	done
+	if [ -n "$left" ]; then
+		ktap_fail "nothing left behind" "left behind:$left"
+	elif [ "$refs" != 0 ]; then
+		ktap_fail "nothing left behind" "module refcnt $refs 10 s after every socket and namespace was gone"
+	elif ! lsgc_unload_wait 10; then
+		ktap_fail "nothing left behind" "the module does not unload"
+	else
+		ktap_ok "nothing left behind"
+	fi
+}
+
+grp_cleanup() {
+	local p
+	for p in "${GRP_PID[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	lsgc_ns_destroy "$GRP_PREFIX"
+	if [ "${_ktap_fail:-0}" != 0 ] && [ -n "$W" ]; then
+		grp_save_logs
+	fi
+	[ -n "$W" ] && rm -rf "$W"
+}
+
+# grp_diag NAME...: the end of each member's stderr and log, on failure.
+grp_diag() {
+	local n
+	for n; do
+		echo "# --- $n (exit ${GRP_RC[$n]:-running}) stderr:"
+		tail -n 5 "$W/$n.err" 2>/dev/null | sed 's/^/#   /'
+		echo "# --- $n log tail:"
+		grep -v '^D' "$W/$n.log" 2>/dev/null | tail -n 12 | sed 's/^/#   /'
+	done
+}
+
+# grp_order_run [NETEM ARGS...]: the total order test.  Four senders in
+# four namespaces (two with blocking sends, two with MSG_DONTWAIT + poll)
+# and two receive-only members in two more, $GRP_N messages per sender of
+# $GRP_SIZES bytes, every bridge port impaired with NETEM ARGS.  Every
+# member must deliver the same sequence: all 4 x $GRP_N messages, each
+# once, in each sender's order, with the same views.
+grp_order_run() {
+	local n=${GRP_N:-500} sizes=${GRP_SIZES:-1-2000} limit=${GRP_LIMIT:-240}
+	local total all m i
+	total=$((4 * n))
+	all=(s1 s2 s3 s4 r1 r2)
+	ktap_plan 6
+	grp_init 6
+	ktap_diag "$n messages per sender, sizes $sizes, netem: ${*:-none}"
+	grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" ||
+		ktap_diag "running with the default heartbeat timeout"
+	if [ $# -gt 0 ]; then
+		grp_netem_ports "$@" || { ktap_fail "netem $*"; ktap_finish; }
+	fi
+	local common=(-m 6 -E "$total" -H -t $((limit * 1000)))
+	grp_member s1 1 -c -n "$n" -s "$sizes" -w block "${common[@]}"
+	grp_wait s1 joined 30
+	grp_member s2 2 -n "$n" -s "$sizes" -w block "${common[@]}"
+	grp_member s3 3 -n "$n" -s "$sizes" -w poll "${common[@]}"
+	grp_member s4 4 -n "$n" -s "$sizes" -w poll "${common[@]}"
+	grp_member r1 5 "${common[@]}"
+	grp_member r2 6 "${common[@]}"
+	if grp_wait_all ready 60 "${all[@]}"; then
+		ktap_ok "six members joined, every one saw the 6-member view"
+	else
+		ktap_fail "six members joined, every one saw the 6-member view"
+	fi
+	local t0=$SECONDS
+	if grp_wait_all done "$limit" "${all[@]}"; then
+		ktap_ok "every member delivered $total messages"
+	else
+		for m in "${all[@]}"; do
+			ktap_diag "$m delivered $(grp_count "$m" D) data records"
+		done
+		ktap_fail "every member delivered $total messages"
+	fi
+	ktap_diag "traffic phase: $((SECONDS - t0)) s"
+	grp_stop_all
+	if grp_expect_exit 0 "${all[@]}"; then
+		ktap_ok "every member exited 0 (no errno, no local violation)"
+	else
+		grp_diag "${all[@]}"
+		ktap_fail "every member exited 0 (no errno, no local violation)"
+	fi
+	local args=()
+	for m in "${all[@]}"; do args+=("$W/$m.log:full"); done
+	for m in s1 s2 s3 s4; do args+=(--sent "$m=$n"); done
+	ktap_check "identical total order at all six members" \
+		grp_order_check --data "$total" "${args[@]}"
+	for ((i = 1; i <= 6; i++)); do
+		ktap_diag "ns $i: $(ip netns exec "$(grp_ns "$i")" cat /proc/net/lsgc/stats 2>/dev/null |
+			grep -E '^(rx_packets|naks_sent|retransmits|drop_duplicate) ' | tr '\n' ' ')"
+	done
+	ktap_check "identical delivered counts" test "$(grp_count s1 D)" = "$(grp_count r2 D)"
+	grp_check_clean
+	ktap_finish
+}
+
+# grp_wait_data NAME COUNT [SECONDS]: until NAME delivered COUNT data records.
+grp_wait_data() {
+	local i secs=${3:-60}
+	for ((i = 0; i < secs * 10; i++)); do
+		[ "$(grp_count "$1" D)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# $1 delivered $(grp_count "$1" D) data records, waited for $2"
+	return 1
+}
+
+# grp_view_line NAME ID: line number in NAME's log of the first view
+# without member identity ID, after it had one with it (0: none).
+grp_view_without() {
+	awk -v id="$2" '
+		$1 == "V" { has = ("," $4 ",") ~ ("[,:]" id ","); if (had && !has) { print NR; exit } if (has) had = 1 }
+		END { }' "$W/$1.log" | head -n 1
+}
+
+# grp_data_after NAME LINE: data records in NAME's log after line LINE.
+grp_data_after() { awk -v l="$2" 'NR > l && $1 == "D"' "$W/$1.log" | wc -l; }
+
+# grp_first_line NAME PATTERN: line number of the first match (0: none).
+grp_first_line() { grep -n -m1 -E "$2" "$W/$1.log" | cut -d: -f1 | grep . || echo 0; }

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lsgc_inject: send malformed AF_LSGC packets to a group.
+ *
+ * Packets up to the MTU go out on a raw IPv4 socket with IP_HDRINCL, so
+ * the source address can be a member's (replays look like the real
+ * thing); larger ones go out on a UDP socket and are fragmented by IP.
+ * Kinds:
+ *
+ *   trunc      valid-looking header cut to 0..23 bytes        drop_malformed
+ *   shortbody  full header, body shorter than its type needs  drop_malformed
+ *   version    version 0, 2 or 255                            drop_version
+ *   session    right version, random session                  drop_session
+ *   type       real session, type 0 or >= __LSGC_T_MAX        drop_malformed
+ *   oversize   real session and sender, DATA, 60000 bytes     (any drop)
+ *   random     random bytes of random length                  (any drop)
+ *   replay     captured group packets sent again unchanged    drop_duplicate
+ *   notmember  captured packets, sender changed to a stranger drop_not_member
+ *
+ * "Real session" and "captured" need traffic on the group: the injector
+ * listens to it first (-w) on a UDP socket of its own.  Prints one line
+ * per kind: "inject <kind> <count>".
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lsgc_util.h"
+
+/* The first bytes of every packet, as net/lsgc/messages.h defines them. */
+struct wire_hdr {
+	__u8	version;
+	__u8	type;
+	__be16	flags;
+	__be32	session;
+	__be32	epoch;
+	__be32	sender;
+	__be64	counter;
+} __attribute__((packed));
+
+#define WIRE_VERSION	1
+#define T_DATA		1
+#define T_ORDER		2
+#define T_HEARTBEAT	4
+#define T_MAX		11	/* __LSGC_T_MAX */
+
+struct captured {
+	unsigned char buf[2048];
+	size_t len;
+	struct in_addr src;
+};
+
+#define MAX_CAPTURE	64
+
+static struct captured cap[MAX_CAPTURE];
+static int n_cap;
+static struct in_addr grp, src_addr;
+static unsigned int port;
+static __u32 ifindex;
+static int raw_fd = -1, udp_fd = -1;
+static uint64_t rng = 0x1234567887654321ULL;
+
+static uint64_t rnd(void)
+{
+	return lsgc_prng_next(&rng);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "lsgc_inject: %s: %s (%s)\n", what, strerror(errno),
+		lsgc_errname(errno));
+	exit(2);
+}
+
+static __u16 csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+/* One UDP datagram to the group from @src, through the raw socket. */
+static void send_raw(const void *payload, size_t len, struct in_addr src)
+{
+	unsigned char pkt[1600];
+	struct iphdr *ip = (void *)pkt;
+	struct udphdr *udp = (void *)(ip + 1);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = grp };
+	uint32_t sum = 0;
+	struct {
+		struct in_addr s, d;
+		__u8 zero, proto;
+		__be16 len;
+	} __attribute__((packed)) ph;
+
+	if (len + sizeof(*ip) + sizeof(*udp) > sizeof(pkt)) {
+		/* Too big for one frame: let UDP and IP fragment it. */
+		struct sockaddr_in d = { .sin_family = AF_INET,
+					 .sin_port = htons(port), .sin_addr = grp };
+
+		if (sendto(udp_fd, payload, len, 0, (void *)&d, sizeof(d)) < 0)
+			die("sendto udp");
+		return;
+	}
+	memset(pkt, 0, sizeof(*ip) + sizeof(*udp));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 1;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + len);
+	ip->id = htons(rnd());
+	ip->saddr = src.s_addr;
+	ip->daddr = grp.s_addr;
+	udp->source = htons(port);
+	udp->dest = htons(port);
+	udp->len = htons(sizeof(*udp) + len);
+	memcpy(udp + 1, payload, len);
+	ph.s = src;
+	ph.d = grp;
+	ph.zero = 0;
+	ph.proto = IPPROTO_UDP;
+	ph.len = udp->len;
+	sum = csum_add(sum, &ph, sizeof(ph));
+	sum = csum_add(sum, udp, sizeof(*udp) + len);
+	udp->check = htons(csum_fold(sum));
+	if (!udp->check)
+		udp->check = 0xffff;
+	if (sendto(raw_fd, pkt, sizeof(*ip) + sizeof(*udp) + len, 0,
+		   (void *)&to, sizeof(to)) < 0)
+		die("sendto raw");
+}
+
+static void fill_rand(unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = rnd();
+}
+
+static void hdr(unsigned char *p, __u8 version, __u8 type, __u32 session,
+		__u32 sender)
+{
+	struct wire_hdr *h = (void *)p;
+
+	h->version = version;
+	h->type = type;
+	h->flags = 0;
+	h->session = htonl(session);
+	h->epoch = htonl(1);
+	h->sender = htonl(sender);
+	h->counter = htobe64(rnd() >> 1);
+}
+
+/* Session and a sender of the group, from a captured packet. */
+static int real_session(__u32 *session, __u32 *sender, __u32 *epoch)
+{
+	int i;
+
+	for (i = 0; i < n_cap; i++) {
+		struct wire_hdr *h = (void *)cap[i].buf;
+
+		if (cap[i].len >= sizeof(*h) && h->version == WIRE_VERSION &&
+		    h->session) {
+			*session = ntohl(h->session);
+			*sender = ntohl(h->sender);
+			*epoch = ntohl(h->epoch);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int capture(int ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct ip_mreqn mr = { .imr_multiaddr = grp, .imr_ifindex = ifindex };
+	struct timespec t0, t;
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket udp");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (void *)&a, sizeof(a)) < 0)
+		die("bind capture socket");
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		die("IP_ADD_MEMBERSHIP");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (n_cap < MAX_CAPTURE) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		long el;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (el >= ms || poll(&p, 1, ms - el) <= 0)
+			break;
+		n = recvfrom(fd, cap[n_cap].buf, sizeof(cap[n_cap].buf), 0,
+			     (void *)&from, &fl);
+		if (n <= 0)
+			continue;
+		cap[n_cap].len = n;
+		cap[n_cap].src = from.sin_addr;
+		n_cap++;
+	}
+	close(fd);
+	return n_cap;
+}
+
+static int inject(const char *kind, int count)
+{
+	unsigned char p[65536];
+	__u32 session = 0, sender = 0, epoch = 0;
+	int i, sent = 0;
+	bool have_real = real_session(&session, &sender, &epoch) == 0;
+
+	for (i = 0; i < count; i++) {
+		size_t len;
+
+		if (!strcmp(kind, "trunc")) {
+			len = i % sizeof(struct wire_hdr);
+			hdr(p, WIRE_VERSION, T_DATA, have_real ? session : 1, sender);
+		} else if (!strcmp(kind, "shortbody")) {
+			static const __u8 types[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+			__u8 t = types[i % sizeof(types)];
+
+			hdr(p, WIRE_VERSION, t, have_real ? session : 1, sender);
+			/* 0..3 body bytes: shorter than every body type. */
+			len = sizeof(struct wire_hdr) + (i / 10) % 4;
+			fill_rand(p + sizeof(struct wire_hdr), 4);
+		} else if (!strcmp(kind, "version")) {
+			static const __u8 v[] = { 0, 2, 255 };
+
+			len = 24 + 48;
+			fill_rand(p, len);
+			hdr(p, v[i % 3], T_DATA, have_real ? session : 1, sender);
+		} else if (!strcmp(kind, "session")) {
+			static const __u8 t[] = { T_DATA, T_ORDER, T_HEARTBEAT };
+			__u32 s;
+
+			do {
+				s = rnd();
+			} while (!s || s == session);
+			len = 24 + 64;
+			fill_rand(p, len);
+			hdr(p, WIRE_VERSION, t[i % 3], s, sender);
+		} else if (!strcmp(kind, "type")) {
+			__u8 t = i % 2 ? 0 : T_MAX + (rnd() % (256 - T_MAX));
+
+			len = 24 + 64;
+			fill_rand(p, len);
+			hdr(p, WIRE_VERSION, t, session, sender);
+		} else if (!strcmp(kind, "oversize")) {
+			struct wire_hdr *h = (void *)p;
+
+			len = 60000;
+			fill_rand(p, len);
+			hdr(p, WIRE_VERSION, T_DATA, session, sender);
+			h->epoch = htonl(epoch);
+		} else if (!strcmp(kind, "random")) {
+			len = rnd() % 1400;
+			fill_rand(p, len);
+		} else if (!strcmp(kind, "replay") || !strcmp(kind, "notmember")) {
+			struct captured *c;
+
+			if (!n_cap)
+				break;
+			c = &cap[i % n_cap];
+			memcpy(p, c->buf, c->len);
+			len = c->len;
+			if (!strcmp(kind, "notmember") && len >= sizeof(struct wire_hdr)) {
+				struct wire_hdr *h = (void *)p;
+
+				h->sender = htonl(0x7ffffff0u + (i & 7));
+				h->counter = htobe64(rnd() >> 1);
+			}
+			send_raw(p, len, c->src);
+			sent++;
+			continue;
+		} else {
+			fprintf(stderr, "lsgc_inject: unknown kind %s\n", kind);
+			exit(1);
+		}
+		send_raw(p, len, src_addr);
+		sent++;
+		if ((i & 15) == 15)
+			usleep(1000);	/* do not overrun the receive buffers */
+	}
+	printf("inject %s %d\n", kind, sent);
+	fflush(stdout);
+	return sent;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+"usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS] [-n N] [-S SEED] KIND...\n"
+"  KIND: trunc shortbody version session type oversize random replay notmember\n"
+"  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
+"          replay, notmember; session-dependent kinds then use the real session)\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *group = LSGC_TEST_DEFAULT_GROUP, *ifname = NULL, *src = NULL;
+	int c, count = 20, wait_ms = 0, one = 1, i;
+
+	port = LSGC_TEST_DEFAULT_PORT;
+	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:")) != -1) {
+		switch (c) {
+		case 'g': group = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'i': ifname = optarg; break;
+		case 's': src = optarg; break;
+		case 'w': wait_ms = atoi(optarg); break;
+		case 'n': count = atoi(optarg); break;
+		case 'S': rng = strtoull(optarg, NULL, 0) | 1; break;
+		default: usage();
+		}
+	}
+	if (!ifname || !src || optind == argc)
+		usage();
+	if (inet_pton(AF_INET, group, &grp) != 1 ||
+	    inet_pton(AF_INET, src, &src_addr) != 1)
+		usage();
+	if (lsgc_parse_ifindex(ifname, &ifindex) || !ifindex) {
+		fprintf(stderr, "lsgc_inject: no interface %s\n", ifname);
+		return 2;
+	}
+	raw_fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (raw_fd < 0)
+		die("socket raw");
+	if (setsockopt(raw_fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0)
+		die("IP_HDRINCL");
+	if (setsockopt(raw_fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       strlen(ifname)) < 0)
+		die("SO_BINDTODEVICE");
+	udp_fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (udp_fd < 0)
+		die("socket udp");
+	{
+		struct ip_mreqn mr = { .imr_ifindex = ifindex };
+		unsigned char ttl = 1;
+
+		if (setsockopt(udp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+		    setsockopt(udp_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 1) < 0)
+			die("IP_MULTICAST_IF");
+	}
+	if (wait_ms) {
+		capture(wait_ms);
+		printf("captured %d\n", n_cap);
+		if (!n_cap) {
+			fprintf(stderr, "lsgc_inject: no group traffic captured in %d ms\n",
+				wait_ms);
+			return 3;
+		}
+	}
+	for (i = optind; i < argc; i++)
+		inject(argv[i], count);
+	return 0;
+}
