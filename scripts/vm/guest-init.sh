@@ -46,9 +46,14 @@ if [ -w "$kml" ]; then
 	echo clear >"$kml"
 fi
 
-echo "guest: $(uname -r), running selftests/run.sh ${args[*]}"
+# The debug kernel is several times slower: scale the per-test timeouts.
+[ "${LSGC_VM_KERNEL:-}" = debug ] && export LSGC_TIMEOUT_SCALE=${LSGC_TIMEOUT_SCALE:-4}
+
+cmd=selftests/run.sh
+[ -n "${LSGC_VM_RUN:-}" ] && cmd=$LSGC_VM_RUN
+echo "guest: $(uname -r), running $cmd ${args[*]}"
 cd "$repo" || finish
-selftests/run.sh "${args[@]}" </dev/null 2>&1 | tee "$out/results.tap"
+"./$cmd" "${args[@]}" </dev/null 2>&1 | tee "$out/results.tap"
 rc=${PIPESTATUS[0]}
 
 if [ -w "$kml" ]; then
@@ -62,5 +67,5 @@ if [ -w "$kml" ]; then
 fi
 dmesg >"$out/dmesg.txt"
 echo "$rc" >"$out/exitcode"
-echo "guest: selftests exit code $rc"
+echo "guest: $cmd exit code $rc"
 finish

@@ -47,7 +47,7 @@ fi
 # The cache key: every input's content.
 key=$( {
 	echo "kver $kver"
-	sha256sum "$init" "$busybox" "$0"
+	cat "$init" "$busybox" "$0" | sha256sum
 	for m in "${mods[@]}"; do
 		f=$(modinfo -k "$kver" -n "$m")
 		echo "$m $(stat -c '%s %Y' "$f") $f"

@@ -7,12 +7,14 @@
 # selftests/run.sh [TEST...] inside, and exit with its verdict.
 #
 #   scripts/vm/run.sh [--debug] [--timeout S] [--quiet] [TEST...]
+#   scripts/vm/run.sh [--debug] [--timeout S] --run SCRIPT [ARG...]
 #
 # TEST is suite, suite/name or name (see selftests/run.sh).  The run fails
 # if the tests fail, if the guest did not report (crash, hang, timeout), or
 # if the console log, dmesg or kmemleak show a kernel report (WARNING, BUG,
 # Oops, lockdep, KASAN, UBSAN, leak, refcount, list corruption, Call Trace),
-# whatever the tests said.  Results: out/vm/{console.log,results.tap,
+# whatever the tests said.  --run runs SCRIPT (a path in the repository)
+# with ARGs instead of the selftests, with the same checks (make demo).  Results: out/vm/{console.log,results.tap,
 # dmesg.txt,exitcode} (and kmemleak.txt on the debug kernel).
 #
 # Builds nothing but the initramfs (cached in $LSGC_CACHE); the module and
@@ -27,6 +29,7 @@ set -euo pipefail
 
 debug=0
 quiet=0
+run=
 timeout=${LSGC_VM_TIMEOUT:-900}
 tests=()
 while [ $# -gt 0 ]; do
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--timeout=*) timeout=${1#--timeout=} ;;
 	--quiet|-q) quiet=1 ;;
-	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--run) run=$2; shift ;;
+	-h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; tests+=("$@"); break ;;
 	-*) lsgc_die "unknown option $1" ;;
 	*) tests+=("$1") ;;
@@ -96,6 +100,7 @@ if [ ${#tests[@]} -gt 0 ]; then
 fi
 {
 	printf 'export LSGC_MODULE=%q\n' "$module"
+	[ -n "$run" ] && printf 'export LSGC_VM_RUN=%q\n' "$run"
 	printf 'export LSGC_VM_KERNEL=%q\n' "$([ "$debug" = 1 ] && echo debug || echo debian)"
 	[ -n "${LSGC_TEST_TIMEOUT:-}" ] && printf 'export LSGC_TEST_TIMEOUT=%q\n' "$LSGC_TEST_TIMEOUT"
 } >"$out/env"
