@@ -53,6 +53,7 @@ enum lsgc_stat {
 	LSGC_STAT_RETRANSMITS,
 	LSGC_STAT_SENDER_RETRANSMITS,
 	LSGC_STAT_WINDOW_STALLS,
+	LSGC_STAT_RCVBUF_STALLS,
 	LSGC_STAT_VIEWS_INSTALLED,
 	LSGC_STAT_EXPELLED,
 	LSGC_STAT_DROP_MALFORMED,
@@ -77,7 +78,8 @@ extern const char *const lsgc_stat_names[__LSGC_STAT_MAX];
  * @heartbeat_timeout_ms: silence after which a member is declared failed
  * @join_timeout_ms: default time a join waits for the leader
  * @window: reliable messages a sender may have in flight, not yet ordered
- * @backlog: ordered fragments the sequencer keeps until they are stable
+ * @backlog: fragments the sequencer binds beyond what every member
+ *	delivered: its memory bound and the group's flow-control window
  * @nak_delay_ms: upper bound of the random back-off before a NAK
  * @retransmit_ms: time after which an unordered message is sent again
  */
@@ -202,6 +204,7 @@ struct lsgc_view {
  * @born: jiffies when first seen
  * @sent: jiffies of the last (re)transmission of an own message
  * @repaired: jiffies of the last repair the leader sent of it
+ * @retries: retransmissions by its sender so far (backs the timer off)
  * @announced: DATA already went out, so a later binding needs an ORDER
  * @frags: the fragments, each skb's data is exactly the payload
  */
@@ -218,6 +221,7 @@ struct lsgc_msg {
 	unsigned long born;
 	unsigned long sent;
 	unsigned long repaired;
+	u8 retries;
 	bool announced;
 	struct sk_buff *frags[];
 };

@@ -556,7 +556,7 @@ static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 	 * and is expelled rather than let the group stall.
 	 */
 	if (m->bind_blocked && laggard &&
-	    time_after(now, m->bind_blocked_since + 2 * timeout)) {
+	    time_after(now, m->bind_blocked_since + 4 * timeout)) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
 		m->bind_blocked_since = now;
 		lsgc_membership_expel(m, laggard->no, ENOBUFS);

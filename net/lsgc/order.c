@@ -508,8 +508,9 @@ void lsgc_order_deliver(struct lsgc_member *m)
 				break;
 			lsgc_membership_install(m, msg);
 		} else if (!lsgc_order_deliver_one(m, msg)) {
+			if (!m->rx_blocked)
+				lsgc_stat_inc(m->ln, m, LSGC_STAT_RCVBUF_STALLS);
 			m->rx_blocked = true;
-			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_RCVBUF);
 			break;
 		}
 		m->rx_blocked = false;
@@ -518,12 +519,13 @@ void lsgc_order_deliver(struct lsgc_member *m)
 	}
 	if (m->role == LSGC_ROLE_LEADER)
 		lsgc_order_set_stable(m, m->stable);
-	/* Acknowledge early when a quarter of the backlog went by, so the
-	 * sequencer's flow control does not wait for the next heartbeat.
+	/* Acknowledge early when an eighth of the backlog went by: the
+	 * sequencer binds no further than one backlog ahead of the slowest
+	 * member, and must not wait for the next heartbeat to move on.
 	 */
 	if (m->role != LSGC_ROLE_LEADER && m->state == LSGC_STATE_MEMBER &&
 	    m->next_deliver - 1 - m->last_acked >=
-	    (u64)READ_ONCE(m->ln->cfg.backlog) / 4)
+	    (u64)READ_ONCE(m->ln->cfg.backlog) / 8)
 		lsgc_send_heartbeat(m);
 }
 
@@ -576,7 +578,15 @@ static void lsgc_order_nak_tick(struct lsgc_member *m, unsigned long now)
 	}
 	if (time_before(now, m->nak_due))
 		return;
-	to = min(m->high, m->next_deliver + LSGC_NAK_MAX_SPAN - 1);
+	/* Ask only for the hole at the head, not for what follows it. */
+	to = m->next_deliver;
+	while (to < m->high && to + 1 - m->next_deliver < LSGC_NAK_MAX_SPAN) {
+		struct lsgc_msg *next = xa_load(&m->order, to + 1);
+
+		if (next && next->nhave == next->nfrags)
+			break;
+		to++;
+	}
 	lsgc_send_nak(m, m->next_deliver, to);
 	m->nak_due = now + lsgc_ms(2 * delay) + get_random_u32_below(lsgc_ms(delay));
 }
@@ -587,13 +597,16 @@ static void lsgc_order_retransmit_tick(struct lsgc_member *m, unsigned long now)
 	struct lsgc_msg *msg;
 
 	msg = list_first_entry_or_null(&m->tx_unbound, struct lsgc_msg, tx_node);
-	if (!msg || time_before(now, msg->sent + rto))
+	if (!msg || time_before(now, msg->sent + (rto << msg->retries)))
 		return;
 	/* The sequencer has not ordered our oldest message: send all that
-	 * are waiting again (it drops what it already has).
+	 * are waiting again (it drops what it already has).  Back off: a
+	 * sequencer that holds messages back for flow control has them.
 	 */
 	list_for_each_entry(msg, &m->tx_unbound, tx_node) {
 		msg->sent = now;
+		if (msg->retries < 4)
+			msg->retries++;
 		lsgc_send_msg_frags(m, msg, false);
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_SENDER_RETRANSMITS);
 	}

@@ -27,6 +27,7 @@ const char *const lsgc_stat_names[__LSGC_STAT_MAX] = {
 	[LSGC_STAT_RETRANSMITS] = "retransmits",
 	[LSGC_STAT_SENDER_RETRANSMITS] = "sender_retransmits",
 	[LSGC_STAT_WINDOW_STALLS] = "window_stalls",
+	[LSGC_STAT_RCVBUF_STALLS] = "rcvbuf_stalls",
 	[LSGC_STAT_VIEWS_INSTALLED] = "views_installed",
 	[LSGC_STAT_EXPELLED] = "expelled",
 	[LSGC_STAT_DROP_MALFORMED] = "drop_malformed",

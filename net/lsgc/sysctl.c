@@ -49,7 +49,7 @@ void lsgc_config_defaults(struct lsgc_config *cfg)
 	cfg->heartbeat_timeout_ms = 500;
 	cfg->join_timeout_ms = 2000;
 	cfg->window = 64;
-	cfg->backlog = 4096;
+	cfg->backlog = 256;
 	cfg->nak_delay_ms = 20;
 	cfg->retransmit_ms = 200;
 }
