@@ -527,7 +527,10 @@ static int lsgc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return -ENOIOCTLCMD;
 }
 
-static struct proto_ops lsgc_ops = {
+/* The kernel keys families on net_proto_family.family, which follows the
+ * module parameter; proto_ops.family is only informative.
+ */
+static const struct proto_ops lsgc_ops = {
 	.family = LSGC_FAMILY_DEFAULT,
 	.owner = THIS_MODULE,
 	.release = lsgc_release,
@@ -581,13 +584,16 @@ int lsgc_socket_init(void)
 	if (err)
 		return err;
 	lsgc_family_ops.family = lsgc_family;
-	lsgc_ops.family = lsgc_family;
 	err = sock_register(&lsgc_family_ops);
 	if (err) {
 		pr_err("lsgc: address family %d is already taken (%d); load with family=<free slot>\n",
 		       lsgc_family, err);
-		proto_unregister(&lsgc_proto);
+		goto err_proto;
 	}
+	return 0;
+
+err_proto:
+	proto_unregister(&lsgc_proto);
 	return err;
 }
 

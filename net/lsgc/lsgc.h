@@ -105,7 +105,7 @@ struct lsgc_config {
  */
 struct lsgc_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock; /* transports, member lookup */
 	struct list_head transports;
 	struct lsgc_config cfg;
 	struct ctl_table_header *sysctl;
@@ -259,7 +259,7 @@ struct lsgc_member {
 	struct timer_list timer;
 	u8 id[LSGC_ID_LEN];
 
-	spinlock_t lock;
+	spinlock_t lock; /* everything below */
 	enum lsgc_member_state state;
 	enum lsgc_member_role role;
 	bool dead;

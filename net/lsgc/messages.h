@@ -11,6 +11,7 @@
 #ifndef _NET_LSGC_MESSAGES_H
 #define _NET_LSGC_MESSAGES_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/lsgc.h>
 
@@ -35,7 +36,7 @@ enum lsgc_msg_type {
 	LSGC_T_DATA = 1,	/* a fragment of a reliable message */
 	LSGC_T_ORDER,		/* the sequencer's bindings */
 	LSGC_T_NAK,		/* a request to repair a sequence range */
-	LSGC_T_HEARTBEAT,	/* liveness, acknowledgement, stability */
+	LSGC_T_HEARTBEAT,	/* liveness, acknowledgment, stability */
 	LSGC_T_JOIN_REQ,	/* a joiner asks the leader */
 	LSGC_T_JOIN_ACK,	/* the leader admits it */
 	LSGC_T_JOIN_NAK,	/* the leader refuses it */
@@ -68,7 +69,7 @@ struct lsgc_wire_hdr {
 #define LSGC_HDR_LEN	sizeof(struct lsgc_wire_hdr)
 
 /* struct lsgc_wire_data flags */
-#define LSGC_DATA_VIEW	(1U << 0)	/* the message is a view, from the leader */
+#define LSGC_DATA_VIEW	BIT(0)	/* the message is a view, from the leader */
 
 /**
  * struct lsgc_wire_data - body of DATA: one fragment of a reliable message

@@ -20,7 +20,7 @@ static int lsgc_nak_max = 1000;
 
 #define LSGC_SYSCTL(name, lo, hi) {					\
 	.procname = #name,						\
-	.data = &((struct lsgc_config *)0)->name,			\
+	.data = (void *)offsetof(struct lsgc_config, name),		\
 	.maxlen = sizeof(int),						\
 	.mode = 0644,							\
 	.proc_handler = proc_dointvec_minmax,				\

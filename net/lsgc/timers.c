@@ -6,7 +6,7 @@
  *   - join retries: JOIN_REQ every heartbeat interval until admitted, and
  *     the join's overall deadline (ETIMEDOUT);
  *   - heartbeats: every member, every heartbeat interval, carrying its
- *     acknowledgement (highest in-order sequence delivered);
+ *     acknowledgment (highest in-order sequence delivered);
  *   - failure detection: the leader expels members silent for the
  *     heartbeat timeout; members give up on a silent leader;
  *   - backlog stall: the leader expels the slowest member when the

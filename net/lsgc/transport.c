@@ -63,6 +63,20 @@ static int lsgc_transport_join_mcast(struct lsgc_transport *t, struct sock *sk)
 	return err;
 }
 
+static int lsgc_transport_bind6(struct lsgc_transport *t, struct socket *sock)
+{
+	const struct lsgc_group_addr *a = &t->addr;
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = a->port,
+		.sin6_scope_id = a->ifindex,
+	};
+
+	memcpy(&sin6.sin6_addr, a->addr, sizeof(sin6.sin6_addr));
+	ip6_sock_set_v6only(sock->sk);
+	return kernel_bind(sock, (struct sockaddr *)&sin6, sizeof(sin6));
+}
+
 static int lsgc_transport_bind(struct lsgc_transport *t, struct socket *sock)
 {
 	const struct lsgc_group_addr *a = &t->addr;
@@ -79,17 +93,8 @@ static int lsgc_transport_bind(struct lsgc_transport *t, struct socket *sock)
 
 		memcpy(&sin.sin_addr.s_addr, a->addr, 4);
 		return kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
-	} else {
-		struct sockaddr_in6 sin6 = {
-			.sin6_family = AF_INET6,
-			.sin6_port = a->port,
-			.sin6_scope_id = a->ifindex,
-		};
-
-		memcpy(&sin6.sin6_addr, a->addr, sizeof(sin6.sin6_addr));
-		ip6_sock_set_v6only(sock->sk);
-		return kernel_bind(sock, (struct sockaddr *)&sin6, sizeof(sin6));
 	}
+	return lsgc_transport_bind6(t, sock);
 }
 
 static int lsgc_transport_open(struct lsgc_transport *t)
