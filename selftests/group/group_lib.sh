@@ -161,6 +161,11 @@ grp_stat() {
 		awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print "missing" }'
 }
 
+grp_stats_nonzero() {
+	ip netns exec "$(grp_ns "$1")" cat /proc/net/lsgc/stats 2>/dev/null |
+		awk '$2 != 0' | tr '\n' ' '
+}
+
 grp_count() { grep -c "^$2" "$W/$1.log" 2>/dev/null || true; }
 
 # order_check.py with every failure as diagnostics.
@@ -277,7 +282,7 @@ grp_order_run() {
 		done
 		ktap_fail "every member delivered $total messages"
 	fi
-	ktap_diag "traffic phase: $((SECONDS - t0)) s"
+	ktap_diag "traffic phase: $((SECONDS - t0)) s; $(grep -h done_after "$W/s1.log" "$W/r2.log" | tr '\n' ' ')"
 	grp_stop_all
 	if grp_expect_exit 0 "${all[@]}"; then
 		ktap_ok "every member exited 0 (no errno, no local violation)"
@@ -291,8 +296,7 @@ grp_order_run() {
 	ktap_check "identical total order at all six members" \
 		grp_order_check --data "$total" "${args[@]}"
 	for ((i = 1; i <= 6; i++)); do
-		ktap_diag "ns $i: $(ip netns exec "$(grp_ns "$i")" cat /proc/net/lsgc/stats 2>/dev/null |
-			grep -E '^(rx_packets|naks_sent|retransmits|drop_duplicate) ' | tr '\n' ' ')"
+		ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
 	done
 	ktap_check "identical delivered counts" test "$(grp_count s1 D)" = "$(grp_count r2 D)"
 	grp_check_clean
@@ -323,3 +327,12 @@ grp_data_after() { awk -v l="$2" 'NR > l && $1 == "D"' "$W/$1.log" | wc -l; }
 
 # grp_first_line NAME PATTERN: line number of the first match (0: none).
 grp_first_line() { grep -n -m1 -E "$2" "$W/$1.log" | cut -d: -f1 | grep . || echo 0; }
+
+grp_diag_stats_all() {
+	local i
+	for ((i = 1; i <= GRP_NS_N; i++)); do
+		ip netns list | grep -q "^$(grp_ns "$i")\b" &&
+			ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
+	done
+	return 0
+}

@@ -79,5 +79,6 @@ ktap_check "wrong version: drop_version" check_counter drop_version "$(sent_of v
 ktap_check "wrong session: drop_session" check_counter drop_session "$(sent_of session)"
 ktap_check "replayed packets: drop_duplicate" check_counter drop_duplicate "$(sent_of replay)"
 ktap_check "strangers' packets: drop_not_member" check_counter drop_not_member "$(sent_of notmember)"
+grp_diag_stats_all
 grp_check_clean
 ktap_finish

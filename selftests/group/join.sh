@@ -63,5 +63,6 @@ if check_mid "${j1v:-x}" j1 && check_mid "${j2v:-x}" j2; then
 else
 	ktap_fail "both joins happened while traffic flowed"
 fi
+grp_diag_stats_all
 grp_check_clean
 ktap_finish

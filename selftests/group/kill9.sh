@@ -42,5 +42,6 @@ if [ -n "$kv" ] && [ "$(grp_data_after s1 "$kv")" -gt 0 ]; then
 else
 	ktap_fail "traffic went on after the failure"
 fi
+grp_diag_stats_all
 grp_check_clean
 ktap_finish

@@ -51,5 +51,6 @@ if [ -n "$lvv" ] && [ -n "$rcv" ] && [ "$(grp_data_after s1 "$lvv")" -gt 0 ] &&
 else
 	ktap_fail "traffic went on after both leaves"
 fi
+grp_diag_stats_all
 grp_check_clean
 ktap_finish

@@ -63,6 +63,7 @@ struct opts {
 	double rate;
 	bool poll_mode;
 	long wait_members;
+	long delay_ms;
 	long expect;
 	long time_ms, linger_ms;
 	int recv_own;		/* -1: leave the default */
@@ -201,6 +202,7 @@ static void usage(void)
 "  -r RATE     messages per second per channel (0: as fast as possible)\n"
 "  -w MODE     block (sender thread, blocking send) | poll (MSG_DONTWAIT+poll)\n"
 "  -m M        wait for a view of at least M members before sending\n"
+"  -D MS       then wait MS more milliseconds before sending\n"
 "  -E N        done after delivering N reliable data records\n"
 "  -X ID:N     done only once message N of ID was delivered (repeatable)\n"
 "  -W ID       done only once a view without ID was delivered (repeatable)\n"
@@ -269,7 +271,7 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:E:X:W:Hl:t:R:Lo:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:Lo:S:h")) != -1) {
 		switch (c) {
 		case 'g': o.group = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -303,6 +305,7 @@ static void parse_args(int argc, char **argv)
 				usage();
 			break;
 		case 'm': o.wait_members = atol(optarg); break;
+		case 'D': o.delay_ms = atol(optarg); break;
 		case 'E': o.expect = atol(optarg); break;
 		case 'X': {
 			char *c = strrchr(optarg, ':');
@@ -703,7 +706,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	__u32 ifindex;
 	pthread_t thr;
-	long long t_start, t_done = 0;
+	long long t_start, t_done = 0, t_ready = 0;
 	double t_next_send = 0;
 	double interval;
 	bool ready = false, done = false;
@@ -787,6 +790,8 @@ int main(int argc, char **argv)
 	status("joined");
 
 	interval = o.rate > 0 ? 1000.0 / o.rate : 0;
+	if (!o.n_seq && !o.n_dgram)
+		send_done = true;
 	if (!o.poll_mode && (o.n_seq || o.n_dgram) &&
 	    pthread_create(&thr, NULL, sender_thread, NULL)) {
 		perror("pthread_create");
@@ -827,7 +832,9 @@ int main(int argc, char **argv)
 				if (getsockopt(fd_dgram, SOL_LSGC, LSGC_VIEW, vb, &l) == 0)
 					n = ((struct lsgc_view_info *)vb)->n_members;
 			}
-			if (n >= o.wait_members) {
+			if (n >= o.wait_members && !t_ready)
+				t_ready = now;
+			if (t_ready && now - t_ready >= o.delay_ms) {
 				ready = true;
 				status("ready");
 				pthread_mutex_lock(&send_lock);
@@ -858,6 +865,7 @@ int main(int argc, char **argv)
 				done = true;
 				t_done = now;
 				status("done");
+				logline("# done_after_ms %lld", now - t_ready);
 			}
 		}
 		if (done && o.hold) {

@@ -66,5 +66,6 @@ fi
 ktap_check "total order at the survivors; d's and z's logs are prefixes" \
 	grp_order_check --sent "s1=$N" --sent "s2=$N" \
 	"$W/s1.log:full" "$W/s2.log:full" "$W/r1.log:full" "$W/d.log:leave" "$W/z.log:leave"
+grp_diag_stats_all
 grp_check_clean
 ktap_finish
