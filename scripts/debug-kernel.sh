@@ -36,7 +36,7 @@ have=$(cat "$dk/stamp" 2>/dev/null || true)
 
 if [ "${1:-}" = --status ]; then
 	if [ "$want" = "$have" ] && [ -f "$dk/bzImage" ]; then
-		echo "up to date: $dk/bzImage ($(cat "$dk/build/include/config/kernel.release"))"
+		echo "up to date: $dk/bzImage ($(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$dk/build/include/generated/utsrelease.h"))"
 		exit 0
 	fi
 	echo "missing or out of date"
@@ -108,4 +108,4 @@ fi
 cp "$out/arch/x86/boot/bzImage" "$dk/bzImage.new"
 mv "$dk/bzImage.new" "$dk/bzImage"
 echo "$want" >"$dk/stamp"
-lsgc_log "debug kernel ready: $dk/bzImage ($(cat "$out/include/config/kernel.release")), $(( $(date +%s) - start )) s"
+lsgc_log "debug kernel ready: $dk/bzImage ($(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$out/include/generated/utsrelease.h")), $(( $(date +%s) - start )) s"

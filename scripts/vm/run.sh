@@ -54,13 +54,16 @@ exec 8>"$out/.lock"
 flock -n 8 || lsgc_die "another VM run uses $out"
 
 modrel() { modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1; }
+# The release a kernel build tree is for (Debian's include/config/
+# kernel.release holds the upstream version, utsrelease.h the real one).
+kdirrel() { sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null; }
 
 if [ "$debug" = 1 ]; then
 	dk=$LSGC_CACHE/debug-kernel
 	"$LSGC_TOP/scripts/debug-kernel.sh" --status >/dev/null ||
 		lsgc_die "the debug kernel is missing or stale: run make debug-kernel (about an hour)"
 	kernel=$dk/bzImage
-	kver=$(cat "$dk/build/include/config/kernel.release")
+	kver=$(kdirrel "$dk/build")
 	module=$("$LSGC_TOP/scripts/debug-module.sh")
 	initrd=$("$LSGC_TOP/scripts/vm/mkinitramfs.sh" none)
 	# No ACPI under the debug kernel saves seconds of boot under KASAN;
@@ -69,7 +72,7 @@ if [ "$debug" = 1 ]; then
 else
 	module=$repo/net/lsgc/lsgc.ko
 	if [ -n "${KDIR:-}" ]; then
-		kver=$(cat "$KDIR/include/config/kernel.release")
+		kver=$(kdirrel "$KDIR")
 	elif [ -f "$module" ]; then
 		kver=$(modrel "$module")
 	else
