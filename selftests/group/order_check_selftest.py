@@ -3,12 +3,15 @@
 """The checker's own test: order_check.py accepts consistent logs and
 rejects each kind of disagreement the group tests rely on it to find.
 Needs no kernel; prints TAP."""
+import contextlib
+import io
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import order_check  # noqa: E402  (one interpreter for every case: TCG is slow)
 
 
 def view(vid, seq, members, leader=1):
@@ -50,11 +53,15 @@ def run(logs, roles=None, extra=()):
         with open(p, "w") as f:
             f.write("\n".join(lines) + "\n")
         args.append(p + ":" + (roles or {}).get(name, "full"))
-    r = subprocess.run([sys.executable, os.path.join(HERE, "order_check.py"),
-                        "-q"] + args + list(extra),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    return r.returncode, r.stdout
+    out = io.StringIO()
+    argv = sys.argv
+    sys.argv = ["order_check.py", "-q"] + args + list(extra)
+    try:
+        with contextlib.redirect_stdout(out):
+            rc = order_check.main()
+    finally:
+        sys.argv = argv
+    return rc, out.getvalue()
 
 
 cases = []
