@@ -56,6 +56,8 @@ enum lsgc_stat {
 	LSGC_STAT_RCVBUF_STALLS,
 	LSGC_STAT_VIEWS_INSTALLED,
 	LSGC_STAT_EXPELLED,
+	LSGC_STAT_EXPELLED_SILENT,
+	LSGC_STAT_EXPELLED_STUCK,
 	LSGC_STAT_DROP_MALFORMED,
 	LSGC_STAT_DROP_VERSION,
 	LSGC_STAT_DROP_SESSION,
@@ -156,6 +158,7 @@ struct lsgc_replay {
  * @id: identity
  * @last_heard: jiffies of the last packet from it
  * @delivered: highest sequence it acknowledged (leader's view)
+ * @progress: jiffies when @delivered last moved
  * @next_msg: leader only: next message number of it to bind
  * @join_nonce: leader only: nonce of the join that admitted it
  * @join_view: leader only: view that admitted it
@@ -167,6 +170,7 @@ struct lsgc_peer {
 	u8 id[LSGC_ID_LEN];
 	unsigned long last_heard;
 	u64 delivered;
+	unsigned long progress;
 	u32 next_msg;
 	u64 join_nonce;
 	u64 join_view;

@@ -51,6 +51,7 @@ static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
 	p->no = no;
 	memcpy(p->id, id, LSGC_ID_LEN);
 	p->last_heard = jiffies;
+	p->progress = jiffies;
 	p->next_msg = 1;
 	if (xa_err(xa_store(&m->peers, no, p, GFP_ATOMIC))) {
 		kfree(p);
@@ -413,8 +414,10 @@ void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	}
-	if (hb->delivered > p->delivered)
+	if (hb->delivered > p->delivered) {
 		p->delivered = min(hb->delivered, m->next_seq - 1);
+		p->progress = jiffies;
+	}
 	lsgc_leader_update_stable(m);
 }
 
@@ -546,18 +549,21 @@ static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 			continue;
 		if (time_after(now, p->last_heard + timeout)) {
 			/* One change per tick: each one is a new view. */
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED_SILENT);
 			lsgc_membership_expel(m, p->no, ETIMEDOUT);
 			return;
 		}
 		if (!laggard || p->delivered < laggard->delivered)
 			laggard = p;
 	}
-	/* The backlog stayed full: the slowest member holds everybody back
-	 * and is expelled rather than let the group stall.
+	/* A slow member slows the group down (flow control); one that
+	 * still heartbeats but delivers nothing while the backlog is full
+	 * would stall it for ever, and is expelled instead.
 	 */
 	if (m->bind_blocked && laggard &&
-	    time_after(now, m->bind_blocked_since + 4 * timeout)) {
-		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
+	    time_after(now, m->bind_blocked_since + 4 * timeout) &&
+	    time_after(now, laggard->progress + 8 * timeout)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED_STUCK);
 		m->bind_blocked_since = now;
 		lsgc_membership_expel(m, laggard->no, ENOBUFS);
 	}

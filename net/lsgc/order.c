@@ -192,7 +192,11 @@ int lsgc_order_bind_msg(struct lsgc_member *m, struct lsgc_msg *msg)
 	if (!msg->seq)
 		return -ENOMEM;
 	m->next_seq += msg->nfrags;
-	if (msg->announced)
+	/* Others' messages are out already, and so is an own message whose
+	 * DATA left before it could be bound: both need an ORDER entry.  An
+	 * own message bound before it is sent carries its numbers itself.
+	 */
+	if (msg->announced || msg->origin != m->self)
 		lsgc_order_add_binding(m, msg);
 	return 0;
 }

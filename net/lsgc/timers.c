@@ -10,7 +10,8 @@
  *   - failure detection: the leader expels members silent for the
  *     heartbeat timeout; members give up on a silent leader;
  *   - backlog stall: the leader expels the slowest member when the
- *     backlog stayed full for four heartbeat timeouts;
+ *     backlog stayed full for four heartbeat timeouts and that member
+ *     delivered nothing for eight;
  *   - NAKs: a gap at the head of delivery is NAKed after a random
  *     back-off, and again after a longer one while it lasts;
  *   - sender retransmission: messages the sequencer has not ordered
