@@ -321,6 +321,7 @@ struct lsgc_member {
 	/* timers */
 	unsigned long next_heartbeat;
 	unsigned long leader_heard;
+	unsigned long next_age;
 
 	u64 stats[__LSGC_STAT_MAX];
 };

@@ -508,8 +508,6 @@ void lsgc_order_deliver(struct lsgc_member *m)
 		if (!msg || msg->nhave < msg->nfrags)
 			break;
 		if (msg->flags & LSGC_DATA_VIEW) {
-			if (m->rx_blocked)
-				break;
 			lsgc_membership_install(m, msg);
 		} else if (!lsgc_order_deliver_one(m, msg)) {
 			if (!m->rx_blocked)
@@ -623,14 +621,21 @@ static void lsgc_order_age_orphans(struct lsgc_member *m, unsigned long now)
 	struct lsgc_msg *msg;
 	unsigned int bkt;
 
-	/* Unbound messages of senders outside our view that nobody ordered
-	 * in a long while will never be: their senders are gone.
+	if (time_before(now, m->next_age))
+		return;
+	m->next_age = now + age / 4;
+	/* An unbound message nobody ordered for a long while is a late
+	 * duplicate of one already collected, or its sender is gone.  Away
+	 * from the sequencer the store is only a cache (a binding that comes
+	 * later is repaired on NAK), so it goes; the sequencer keeps those of
+	 * its members, which it has yet to order.
 	 */
 	hash_for_each_safe(m->msgs, bkt, tmp, msg, hnode) {
 		if (msg->seq || msg->origin == m->self ||
 		    time_before(now, msg->born + age))
 			continue;
-		if (m->view && lsgc_view_has(m->view, msg->origin))
+		if (m->role == LSGC_ROLE_LEADER &&
+		    lsgc_peer_find(m, msg->origin))
 			continue;
 		lsgc_msg_free(m, msg);
 	}
