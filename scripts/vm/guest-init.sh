@@ -20,16 +20,8 @@ finish() {
 	sleep 1000
 }
 
-mkdir -p /dev/pts /dev/shm
-mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
-hostname lsgc-vm
-ip link set lo up
-# From now on every kernel message reaches the console log as well.
-echo 7 >/proc/sys/kernel/printk
+# /proc, /sys, /dev (with pts and shm), debugfs, the tmpfs mounts, lo and
+# the hostname were set up by the initramfs (scripts/vm/initramfs-init).
 
 args=()
 if [ -f "$out/request" ]; then
@@ -51,7 +43,7 @@ fi
 
 cmd=selftests/run.sh
 [ -n "${LSGC_VM_RUN:-}" ] && cmd=$LSGC_VM_RUN
-echo "guest: $(uname -r), running $cmd ${args[*]}"
+echo "guest: $(uname -r), up $(cut -d" " -f1 /proc/uptime) s, running $cmd ${args[*]}"
 cd "$repo" || finish
 "./$cmd" "${args[@]}" </dev/null 2>&1 | tee "$out/results.tap"
 rc=${PIPESTATUS[0]}
