@@ -6,6 +6,10 @@
 # is missing.  Needs root (or sudo).  Debian 12 (bookworm).
 set -euo pipefail
 
+# The kernel the VM lane boots and its headers (the module is built against
+# them); QEMU and the initramfs tools; Debian's kernel source (checkpatch,
+# the kselftest harness, the debug kernel); sparse; the build tools for
+# the module, the userspace programs and the debug kernel.
 pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod iproute2 xz-utils
@@ -16,7 +20,6 @@ pkgs=(
 
 missing=()
 for p in "${pkgs[@]}"; do
-	case $p in '#'*) continue ;; esac
 	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then
 		missing+=("$p")
 	fi
