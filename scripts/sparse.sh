@@ -12,7 +12,8 @@ kdir=$(lsgc_kdir)
 [ -n "$kdir" ] || lsgc_die "no kernel build tree: install linux-headers or pass KDIR="
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! make -C "$kdir" M="$LSGC_TOP" C=2 CHECK=sparse LSGC_VERSION="$LSGC_VERSION" \
+# Not quiet even under `make -s`: the CHECK lines are counted below.
+if ! env -u MAKEFLAGS -u MFLAGS make -C "$kdir" M="$LSGC_TOP" C=2 CHECK=sparse LSGC_VERSION="$LSGC_VERSION" \
 	modules >"$log" 2>&1; then
 	cat "$log"
 	lsgc_die "build failed"
