@@ -520,15 +520,21 @@ static void record_seq(unsigned char *buf, ssize_t n, struct msghdr *mh)
 	last_seq = seq;
 	have_seq = true;
 	lsgc_id_to_str(sa->slsgc_id, name, sizeof(name));
+	if (!name[0])
+		snprintf(name, sizeof(name), "-");
 	if (have_view) {
 		const struct lsgc_member_info *mi = view_find(sa->slsgc_member);
 
 		if (!mi)
 			violate("sender %u is not in view %llu", sa->slsgc_member,
 				(unsigned long long)cur_view_id);
-		else if (memcmp(mi->id, sa->slsgc_id, LSGC_ID_LEN))
-			violate("sender %u's id differs from the view's",
-				sa->slsgc_member);
+		else if (memcmp(mi->id, sa->slsgc_id, LSGC_ID_LEN)) {
+			char vid[LSGC_ID_LEN * 2 + 1];
+
+			lsgc_id_to_str(mi->id, vid, sizeof(vid));
+			violate("sender %u is %s in msg_name, %s in the view",
+				sa->slsgc_member, name, vid);
+		}
 	}
 	snd = sender_get(sa->slsgc_member);
 	describe(buf, n, name, snd, desc, sizeof(desc));
