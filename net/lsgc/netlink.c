@@ -60,6 +60,8 @@ static const u16 lsgc_nl_stat_attr[__LSGC_STAT_MAX] = {
 	[LSGC_STAT_RCVBUF_STALLS] = LSGC_STATS_A_RCVBUF_STALLS,
 	[LSGC_STAT_VIEWS_INSTALLED] = LSGC_STATS_A_VIEWS_INSTALLED,
 	[LSGC_STAT_EXPELLED] = LSGC_STATS_A_EXPELLED,
+	[LSGC_STAT_EXPELLED_SILENT] = LSGC_STATS_A_EXPELLED_SILENT,
+	[LSGC_STAT_EXPELLED_STUCK] = LSGC_STATS_A_EXPELLED_STUCK,
 	[LSGC_STAT_DROP_MALFORMED] = LSGC_STATS_A_DROP_MALFORMED,
 	[LSGC_STAT_DROP_VERSION] = LSGC_STATS_A_DROP_VERSION,
 	[LSGC_STAT_DROP_SESSION] = LSGC_STATS_A_DROP_SESSION,
@@ -113,14 +115,17 @@ struct lsgc_nl_filter {
 };
 
 /**
- * struct lsgc_nl_dump_ctx - where a dump resumes, in cb->ctx
+ * struct lsgc_nl_dump_ctx - where a dump resumes, in cb->ctx (zeroed by
+ *	netlink when the dump starts)
  * @idx: memberships completely dumped
  * @sub: members of the next membership already dumped
+ * @started: the filter was checked, with the extended ACK at hand
  * @total_done: the namespace totals went out
  */
 struct lsgc_nl_dump_ctx {
 	unsigned long idx;
 	unsigned long sub;
+	bool started;
 	bool total_done;
 };
 
@@ -157,9 +162,11 @@ static int lsgc_nl_filter_ifname(struct net *net, struct nlattr **tb,
 }
 
 /* Read the (already policy-checked) filter attributes of a dump request.
- * Called once with an extack when the dump starts, and again without one
- * at each part of the dump, since the parsed attributes live as long as
- * the dump but the filter does not fit in cb->ctx beside the position.
+ * Called at each part of the dump, since the parsed attributes live as
+ * long as the dump but the filter does not fit in cb->ctx beside the
+ * position.  The first part reports errors: on 6.1 the extended ACK is
+ * only at hand in dumpit (a start callback gets none), and an error there
+ * ends the dump with NLMSG_DONE carrying the errno and the message.
  */
 static int lsgc_nl_filter_parse(struct net *net, struct nlattr **tb,
 				struct lsgc_nl_filter *f,
@@ -218,15 +225,18 @@ static bool lsgc_nl_match(const struct lsgc_nl_filter *f,
 	return true;
 }
 
-static int lsgc_nl_dump_start(struct netlink_callback *cb)
+static int lsgc_nl_dump_filter(struct netlink_callback *cb,
+			       struct lsgc_nl_filter *f)
 {
-	struct lsgc_nl_filter f;
+	struct lsgc_nl_dump_ctx *ctx = (struct lsgc_nl_dump_ctx *)cb->ctx;
+	int err;
 
 	BUILD_BUG_ON(sizeof(struct lsgc_nl_dump_ctx) > sizeof(cb->ctx));
-	memset(cb->ctx, 0, sizeof(cb->ctx));
-	return lsgc_nl_filter_parse(sock_net(cb->skb->sk),
-				    genl_dumpit_info(cb)->attrs, &f,
-				    cb->extack);
+	err = lsgc_nl_filter_parse(sock_net(cb->skb->sk),
+				   genl_dumpit_info(cb)->attrs, f,
+				   ctx->started ? NULL : cb->extack);
+	ctx->started = true;
+	return err;
 }
 
 /* Attributes that say which membership a message is about. */
@@ -522,8 +532,7 @@ static int lsgc_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	struct lsgc_nl_filter f;
 	int err;
 
-	err = lsgc_nl_filter_parse(sock_net(cb->skb->sk),
-				   genl_dumpit_info(cb)->attrs, &f, NULL);
+	err = lsgc_nl_dump_filter(cb, &f);
 	if (err)
 		return err;
 	return lsgc_nl_dump_ret(skb, lsgc_nl_dump_each(skb, cb, &f, fill));
@@ -549,7 +558,7 @@ static int lsgc_nl_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	bool filtered = false;
 	int err, i;
 
-	err = lsgc_nl_filter_parse(net, tb, &f, NULL);
+	err = lsgc_nl_dump_filter(cb, &f);
 	if (err)
 		return err;
 	for (i = 0; tb && i <= LSGC_A_MAX; i++)
@@ -567,21 +576,18 @@ static int lsgc_nl_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 static const struct genl_ops lsgc_nl_ops[] = {
 	{
 		.cmd = LSGC_CMD_GROUP_GET,
-		.start = lsgc_nl_dump_start,
 		.dumpit = lsgc_nl_group_dumpit,
 		.policy = lsgc_nl_filter_policy,
 		.maxattr = LSGC_A_MAX,
 	},
 	{
 		.cmd = LSGC_CMD_MEMBER_GET,
-		.start = lsgc_nl_dump_start,
 		.dumpit = lsgc_nl_member_dumpit,
 		.policy = lsgc_nl_filter_policy,
 		.maxattr = LSGC_A_MAX,
 	},
 	{
 		.cmd = LSGC_CMD_STATS_GET,
-		.start = lsgc_nl_dump_start,
 		.dumpit = lsgc_nl_stats_dumpit,
 		.policy = lsgc_nl_filter_policy,
 		.maxattr = LSGC_A_MAX,

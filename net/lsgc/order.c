@@ -191,6 +191,7 @@ int lsgc_order_bind_msg(struct lsgc_member *m, struct lsgc_msg *msg)
 	lsgc_order_apply(m, msg, m->next_seq);
 	if (!msg->seq)
 		return -ENOMEM;
+	m->bind_blocked = false;
 	m->next_seq += msg->nfrags;
 	/* Others' messages are out already, and so is an own message whose
 	 * DATA left before it could be bound: both need an ORDER entry.  An
@@ -225,7 +226,9 @@ void lsgc_order_bind_all(struct lsgc_member *m)
 	struct lsgc_peer *p;
 	unsigned long no;
 
-	m->bind_blocked = false;
+	/* bind_blocked stays set (and its start time with it) until a
+	 * binding succeeds, so a backlog that stays full can be measured.
+	 */
 	xa_for_each(&m->peers, no, p)
 		lsgc_order_bind_from(m, p);
 }
@@ -542,8 +545,12 @@ void lsgc_order_set_stable(struct lsgc_member *m, u64 stable)
 	u64 s;
 
 	stable = min(stable, lsgc_order_delivered(m));
-	if (stable > m->stable)
+	if (stable > m->stable) {
 		m->stable = stable;
+		/* At the leader, room to send is measured from stability. */
+		if (m->role == LSGC_ROLE_LEADER && m->seq_sk)
+			lsgc_sock_wake(m->seq_sk);
+	}
 	s = m->gc_seq;
 	while (s <= m->stable) {
 		msg = xa_load(&m->order, s);

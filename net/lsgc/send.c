@@ -258,11 +258,22 @@ static int lsgc_build_frags(struct lsgc_member *m, struct sock *sk,
 
 	for (i = 0; i < rmsg->nfrags; i++) {
 		chunk = min_t(size_t, fp, len - (size_t)i * fp);
-		skb = sock_alloc_send_pskb(sk, headroom + hlen + chunk +
-					   LSGC_TAG_RESERVE, 0, nonblock,
-					   &err, 0);
-		if (!skb)
-			return err;
+		/* Wait for SO_SNDBUF room once, for the first fragment; the
+		 * rest are forced in, or a message larger than the buffer
+		 * could never be sent.
+		 */
+		if (!i) {
+			skb = sock_alloc_send_pskb(sk, headroom + hlen + chunk +
+						   LSGC_TAG_RESERVE, 0,
+						   nonblock, &err, 0);
+			if (!skb)
+				return err;
+		} else {
+			skb = sock_wmalloc(sk, headroom + hlen + chunk +
+					   LSGC_TAG_RESERVE, 1, GFP_KERNEL);
+			if (!skb)
+				return -ENOBUFS;
+		}
 		__skb_queue_tail(q, skb);
 		skb_reserve(skb, headroom);
 		skb_put_zero(skb, hlen);

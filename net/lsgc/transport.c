@@ -116,6 +116,10 @@ static int lsgc_transport_open(struct lsgc_transport *t)
 	if (err)
 		goto err_release;
 	setup_udp_tunnel_sock(net, sock, &cfg);
+	/* Tunnels turn multicast loopback off; members that share a
+	 * namespace hear each other only through it.
+	 */
+	inet_sk(sock->sk)->mc_loop = 1;
 	err = lsgc_transport_join_mcast(t, sock->sk);
 	if (err)
 		goto err_tunnel;
