@@ -431,15 +431,15 @@ void lsgc_order_rx_nak(struct lsgc_member *m, const struct lsgc_hdr *h,
 		return;
 	}
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_RECEIVED);
-	if (from < m->gc_seq) {
-		/* What it asks for is gone: it cannot be repaired, and a
-		 * member is never left with a hole.
-		 */
-		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
-		lsgc_membership_expel(m, h->sender, ENOBUFS);
+	/* Collection follows acknowledgments, so a member never needs what
+	 * is gone: a NAK below the collected range is a late or reordered
+	 * copy of one already answered.
+	 */
+	if (to < m->gc_seq) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_STALE);
 		return;
 	}
-	lsgc_order_repair(m, from, to);
+	lsgc_order_repair(m, max(from, m->gc_seq), to);
 }
 
 static struct sk_buff *lsgc_order_build_record(struct lsgc_member *m,
