@@ -12,6 +12,7 @@
 #   make sparse           sparse (C=2) on the module
 #   make debug-kernel     build (or reuse) the cached debug kernel
 #   make debug-test       run the selftests on the debug kernel
+#   make bench            first throughput figure: AF_LSGC vs raw UDP multicast
 
 LSGC_VERSION := 0.1.0
 LSGC_CACHE ?= $(HOME)/.cache/lsgc
@@ -31,7 +32,7 @@ endif
 export KDIR
 
 .PHONY: all module userspace selftests clean check demo vm-test checkpatch \
-	sparse debug-kernel debug-test deps
+	sparse debug-kernel debug-test deps bench
 
 all: module userspace selftests
 
@@ -76,3 +77,7 @@ debug-test:
 	scripts/debug-kernel.sh
 	$(MAKE) module KDIR=$(LSGC_CACHE)/debug-kernel/build
 	scripts/vm/run.sh --debug $(T)
+
+bench: module
+	$(MAKE) -C userspace/bench
+	scripts/vm/run.sh --run userspace/bench/run.sh

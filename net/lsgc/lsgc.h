@@ -444,6 +444,7 @@ void lsgc_membership_expel(struct lsgc_member *m, u32 member, int reason);
 void lsgc_membership_tick(struct lsgc_member *m, unsigned long now);
 struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no);
 bool lsgc_view_has(const struct lsgc_view *v, u32 no);
+const struct lsgc_view_ent *lsgc_view_find(const struct lsgc_view *v, u32 no);
 void lsgc_membership_destroy(struct lsgc_member *m);
 
 /* member.c */

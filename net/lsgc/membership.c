@@ -20,24 +20,36 @@ struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no)
 	return no ? xa_load(&m->peers, no) : NULL;
 }
 
-bool lsgc_view_has(const struct lsgc_view *v, u32 no)
+/**
+ * lsgc_view_find - a member's entry in a view
+ * @v: view, or NULL
+ * @no: member number
+ *
+ * Return: the entry, or NULL if @no is not in @v.
+ */
+const struct lsgc_view_ent *lsgc_view_find(const struct lsgc_view *v, u32 no)
 {
 	unsigned int lo = 0, hi;
 
 	if (!v)
-		return false;
+		return NULL;
 	hi = v->count;
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
 		if (v->ents[mid].member == no)
-			return true;
+			return &v->ents[mid];
 		if (v->ents[mid].member < no)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return NULL;
+}
+
+bool lsgc_view_has(const struct lsgc_view *v, u32 no)
+{
+	return lsgc_view_find(v, no);
 }
 
 static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
@@ -450,6 +462,9 @@ static int lsgc_view_record(struct lsgc_member *m, const struct lsgc_view *v)
 	LSGC_SKB_CB(skb)->seq = v->seq;
 	LSGC_SKB_CB(skb)->view_id = v->id;
 	LSGC_SKB_CB(skb)->origin = v->leader;
+	for (i = 0; i < v->count; i++)
+		if (v->ents[i].member == v->leader)
+			memcpy(LSGC_SKB_CB(skb)->id, v->ents[i].id, LSGC_ID_LEN);
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);

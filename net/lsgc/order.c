@@ -466,8 +466,8 @@ static struct sk_buff *lsgc_order_build_record(struct lsgc_member *m,
  */
 static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 {
+	const struct lsgc_view_ent *e;
 	struct sock *sk = m->seq_sk;
-	struct lsgc_peer *p;
 	struct sk_buff *skb;
 
 	if (!sk)
@@ -484,9 +484,12 @@ static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 	LSGC_SKB_CB(skb)->seq = msg->seq + msg->nfrags - 1;
 	LSGC_SKB_CB(skb)->view_id = m->view ? m->view->id : 0;
 	LSGC_SKB_CB(skb)->origin = msg->origin;
-	p = lsgc_peer_find(m, msg->origin);
-	if (p)
-		memcpy(LSGC_SKB_CB(skb)->id, p->id, LSGC_ID_LEN);
+	/* The identity as the installed view has it: at the leader the
+	 * peer may already be gone while its ordered messages drain.
+	 */
+	e = lsgc_view_find(m->view, msg->origin);
+	if (e)
+		memcpy(LSGC_SKB_CB(skb)->id, e->id, LSGC_ID_LEN);
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);

@@ -231,7 +231,7 @@ unsigned int lsgc_transport_mtu(struct lsgc_transport *t)
 	return clamp(mtu, 512U, 65000U);
 }
 
-static void lsgc_xmit4(struct lsgc_transport *t, struct sock *sk,
+static bool lsgc_xmit4(struct lsgc_transport *t, struct sock *sk,
 		       struct sk_buff *skb)
 {
 	const struct lsgc_group_addr *a = &t->addr;
@@ -246,16 +246,16 @@ static void lsgc_xmit4(struct lsgc_transport *t, struct sock *sk,
 	memcpy(&fl4.daddr, a->addr, 4);
 	rt = ip_route_output_key(t->ln->net, &fl4);
 	if (IS_ERR(rt)) {
-		lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_ERRORS);
 		kfree_skb(skb);
-		return;
+		return false;
 	}
 	/* TTL 1: a group is a LAN affair. */
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0, 1, 0,
 			    a->port, a->port, false, false);
+	return true;
 }
 
-static void lsgc_xmit6(struct lsgc_transport *t, struct sock *sk,
+static bool lsgc_xmit6(struct lsgc_transport *t, struct sock *sk,
 		       struct sk_buff *skb)
 {
 	const struct lsgc_group_addr *a = &t->addr;
@@ -270,12 +270,12 @@ static void lsgc_xmit6(struct lsgc_transport *t, struct sock *sk,
 	memcpy(&fl6.daddr, a->addr, sizeof(fl6.daddr));
 	dst = ipv6_stub->ipv6_dst_lookup_flow(t->ln->net, sk, &fl6, NULL);
 	if (IS_ERR(dst)) {
-		lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_ERRORS);
 		kfree_skb(skb);
-		return;
+		return false;
 	}
 	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl6.saddr, &fl6.daddr, 0, 1,
 			     0, a->port, a->port, false);
+	return true;
 }
 
 /**
@@ -290,6 +290,7 @@ void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 	struct sock *sk;
+	bool sent;
 
 	rcu_read_lock_bh();
 	sk = rcu_dereference_bh(t->sk);
@@ -301,10 +302,14 @@ void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
 	skb->dev = NULL;
 	skb_reset_inner_headers(skb);
 	if (t->addr.family == AF_INET)
-		lsgc_xmit4(t, sk, skb);
+		sent = lsgc_xmit4(t, sk, skb);
 	else
-		lsgc_xmit6(t, sk, skb);
+		sent = lsgc_xmit6(t, sk, skb);
 	rcu_read_unlock_bh();
+	if (!sent) {
+		lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_ERRORS);
+		return;
+	}
 	lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_PACKETS);
 	lsgc_stat_add(t->ln, NULL, LSGC_STAT_TX_BYTES, len);
 }
