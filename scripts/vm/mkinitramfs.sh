@@ -56,6 +56,7 @@ key=$( {
 dir=$LSGC_CACHE/initramfs
 img=$dir/initramfs-$kver-$key.cpio
 if [ -s "$img" ]; then
+	touch "$img"
 	echo "$img"
 	exit 0
 fi
@@ -81,7 +82,8 @@ for m in "${mods[@]}"; do
 done
 (cd "$work" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$img.tmp"
 mv "$img.tmp" "$img"
-# Keep the cache small: older images of the same kernel are stale.
-find "$dir" -maxdepth 1 -name "initramfs-$kver-*.cpio" ! -name "${img##*/}" -delete
+# Keep the cache small, but only drop images unused for a week: other
+# checkouts (worktrees) share the cache and may need an older image.
+find "$dir" -maxdepth 1 -name 'initramfs-*.cpio' -mtime +7 -delete
 lsgc_log "built $img (${mods[*]:-no modules})"
 echo "$img"

@@ -144,6 +144,9 @@ reason=()
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	fail=1
 	reason+=("timed out after ${timeout}s: QEMU killed")
+elif grep -q 'terminating on signal' "$out/qemu.log"; then
+	fail=1
+	reason+=("QEMU was killed from outside: $(grep 'terminating on signal' "$out/qemu.log")")
 elif [ "$qrc" != 0 ]; then
 	fail=1
 	reason+=("QEMU exited with $qrc: $(tail -n 3 "$out/qemu.log" | tr '\n' ' ')")
