@@ -95,8 +95,8 @@ for e in "${sel[@]}"; do
 	n=$((n + 1))
 	name="selftests: $suite: $path"
 	echo "# $name"
-	echo "lsgc-selftest: start $suite/$path" >/dev/kmsg
-	mark=$(dmesg | wc -l)
+	mark="lsgc-selftest: start $n $suite/$path"
+	echo "$mark" >/dev/kmsg
 	start=$(date +%s.%N)
 	if [ ! -x "$dir/$suite/$path" ]; then
 		echo "# $dir/$suite/$path: missing or not executable (not built? run make selftests)"
@@ -110,7 +110,12 @@ for e in "${sel[@]}"; do
 	echo "lsgc-selftest: end $suite/$path rc=$rc" >/dev/kmsg
 	cleanup_between
 	# Kernel reports while the test ran (or while it was cleaned up).
-	kreport=$(dmesg | tail -n +"$((mark + 1))" | grep -E "$re")
+	# (If the marker scrolled out of the log buffer, all of it is read.)
+	log=$(dmesg)
+	if grep -qF "$mark" <<<"$log"; then
+		log=$(sed -n "\|$mark|,\$p" <<<"$log")
+	fi
+	kreport=$(grep -E "$re" <<<"$log")
 	if [ -n "$kreport" ]; then
 		echo "# kernel report during this test:"
 		printf '%s\n' "$kreport" | head -n 40 | sed 's/^/#   /'

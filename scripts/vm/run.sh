@@ -109,7 +109,7 @@ fi
 } >"$out/env"
 
 append="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=4 printk.time=1"
-append+=" mitigations=off lsgc_repo=$repo $extra_append"
+append+=" mitigations=off log_buf_len=8M lsgc_repo=$repo $extra_append"
 
 qemu=(qemu-system-x86_64
 	-accel tcg -cpu max -m "${LSGC_VM_MEM:-2G}" -smp "${LSGC_VM_SMP:-2}"
