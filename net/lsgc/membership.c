@@ -147,11 +147,13 @@ err_buf:
 int lsgc_membership_create(struct lsgc_member *m)
 {
 	struct lsgc_view *nv;
+	u32 session;
 	int err;
 
 	do {
-		m->session = get_random_u32();
-	} while (!m->session);
+		session = get_random_u32();
+	} while (!session);
+	WRITE_ONCE(m->session, session);
 	m->self = 1;
 	m->leader = 1;
 	m->role = LSGC_ROLE_LEADER;
@@ -303,7 +305,7 @@ void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr 
 	}
 	if (h->sender != j->leader)
 		return;
-	m->session = h->session;
+	WRITE_ONCE(m->session, h->session);
 	m->self = j->member;
 	m->leader = j->leader;
 	m->leader_heard = jiffies;

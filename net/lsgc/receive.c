@@ -137,20 +137,29 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_SESSION);
 		return;
 	}
-	/* Our own packets come back through multicast loopback; only the
-	 * best-effort channel has a use for them.
-	 */
-	if (h->sender == m->self && h->type != LSGC_T_UDATA)
-		return;
-
 	p = h->sender ? lsgc_peer_find(m, h->sender) : NULL;
 	if (p) {
+		/* Before the loopback test below: a replay of our own
+		 * packets is a replay too.
+		 */
 		if (!lsgc_replay_check(&p->replay, h->counter)) {
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
 			return;
 		}
 		p->last_heard = jiffies;
+	} else if (h->sender != m->leader && h->type != LSGC_T_JOIN_REQ &&
+		   h->type != LSGC_T_DATA) {
+		/* Only a joiner and (before we installed the view that
+		 * admits it) a new member's data come from outside our view.
+		 */
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
 	}
+	/* Our own packets come back through multicast loopback; only the
+	 * best-effort channel has a use for them.
+	 */
+	if (h->sender == m->self && h->type != LSGC_T_UDATA)
+		return;
 
 	switch (h->type) {
 	case LSGC_T_DATA:
@@ -197,6 +206,29 @@ static enum lsgc_stat lsgc_rx_drop_reason(int verdict)
 						  LSGC_STAT_DROP_MALFORMED;
 }
 
+/* Is the packet's session one a local member is in (or may enter)?  A
+ * foreign session's packet is dropped on its header alone: with security
+ * its body could not even be opened.
+ */
+static bool lsgc_rx_session_known(struct lsgc_transport *t,
+				  const struct lsgc_hdr *h)
+{
+	struct lsgc_member *m;
+	u32 session;
+
+	if (h->type == LSGC_T_JOIN_REQ && !h->session)
+		return true;
+	list_for_each_entry_rcu(m, &t->members, tnode) {
+		session = READ_ONCE(m->session);
+		if (session == h->session)
+			return true;
+		if (!session && (h->type == LSGC_T_JOIN_ACK ||
+				 h->type == LSGC_T_JOIN_NAK))
+			return true;
+	}
+	return false;
+}
+
 /**
  * lsgc_receive - process one packet from the transport
  * @t: transport it arrived on
@@ -220,6 +252,10 @@ void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb)
 	verdict = lsgc_wire_parse_hdr(skb->data, skb->len, &rx.h);
 	if (verdict) {
 		lsgc_stat_inc(ln, NULL, lsgc_rx_drop_reason(verdict));
+		goto out;
+	}
+	if (!lsgc_rx_session_known(t, &rx.h)) {
+		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_SESSION);
 		goto out;
 	}
 	if (lsgc_open(t, skb, &rx.h)) {
