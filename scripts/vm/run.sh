@@ -154,7 +154,7 @@ fi
 
 if [ -f "$out/exitcode" ]; then
 	trc=$(cat "$out/exitcode")
-	[ "$trc" = 0 ] || { fail=1; reason+=("selftests failed (exit code $trc)"); }
+	[ "$trc" = 0 ] || { fail=1; reason+=("${run:-selftests/run.sh} failed (exit code $trc)"); }
 else
 	fail=1
 	reason+=("the guest did not report a result (crash, panic or hang; see $out/console.log)")
