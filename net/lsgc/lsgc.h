@@ -164,6 +164,7 @@ struct lsgc_replay {
  * @join_view: leader only: view that admitted it
  * @join_seq: leader only: sequence number of that view
  * @replay: duplicate and replay filter over its counters
+ * @heard: a packet came from it under its member number
  */
 struct lsgc_peer {
 	u32 no;
@@ -176,6 +177,7 @@ struct lsgc_peer {
 	u64 join_view;
 	u64 join_seq;
 	struct lsgc_replay replay;
+	bool heard;
 };
 
 /**

@@ -246,10 +246,13 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 		/* A retransmitted request gets the same answer; another run
 		 * under a taken identity is refused.
 		 */
-		if (p->join_nonce == j->nonce)
-			lsgc_leader_send_ack(m, p);
-		else
+		if (p->join_nonce != j->nonce)
 			lsgc_leader_send_refusal(m, j, EADDRINUSE);
+		else if (p->heard)
+			/* It speaks as a member: it has its answer. */
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
+		else
+			lsgc_leader_send_ack(m, p);
 		return;
 	}
 	if (lv->count >= LSGC_MAX_VIEW_MEMBERS || !m->next_member_no) {

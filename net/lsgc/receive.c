@@ -147,8 +147,9 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 			return;
 		}
 		p->last_heard = jiffies;
-	} else if (h->sender != m->leader && h->type != LSGC_T_JOIN_REQ &&
-		   h->type != LSGC_T_DATA) {
+		p->heard = true;
+	} else if (h->sender != m->leader && h->type != LSGC_T_DATA &&
+		   !(h->type == LSGC_T_JOIN_REQ && !h->sender)) {
 		/* Only a joiner and (before we installed the view that
 		 * admits it) a new member's data come from outside our view.
 		 */
@@ -183,6 +184,10 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		lsgc_membership_rx_heartbeat(m, h, &rx->hb);
 		break;
 	case LSGC_T_JOIN_REQ:
+		if (h->sender) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+			break;
+		}
 		lsgc_membership_rx_join_req(m, h, &rx->join);
 		break;
 	case LSGC_T_JOIN_ACK:

@@ -297,7 +297,11 @@ static int inject(const char *kind, int count)
 				h->sender = htonl(0x7ffffff0u + (i & 7));
 				h->counter = htobe64(rnd() >> 1);
 			}
-			send_raw(p, len, c->src);
+			/* From the injector's own address: a copy spoofed
+			 * with a receiver's own address would be dropped by
+			 * its IP layer (martian source) before LSGC saw it.
+			 */
+			send_raw(p, len, src_addr);
 			sent++;
 			continue;
 		} else {
