@@ -347,9 +347,13 @@ static inline struct lsgc_sock *lsgc_sk(const struct sock *sk)
 	return (struct lsgc_sock *)sk;
 }
 
+void lsgc_trace_drop(const struct lsgc_member *m, enum lsgc_stat reason);
+
 static inline void lsgc_stat_add(struct lsgc_net *ln, struct lsgc_member *m,
 				 enum lsgc_stat s, u64 v)
 {
+	if (s >= LSGC_STAT_DROP_MALFORMED)
+		lsgc_trace_drop(m, s);
 	atomic64_add(v, &ln->stats[s]);
 	if (m)
 		WRITE_ONCE(m->stats[s], m->stats[s] + v);

@@ -8,6 +8,7 @@
 #include <linux/socket.h>
 
 #include "lsgc.h"
+#include "netlink.h"
 
 int lsgc_family = LSGC_FAMILY_DEFAULT;
 unsigned int lsgc_net_id __read_mostly;
@@ -81,10 +82,15 @@ static int __init lsgc_init(void)
 	err = lsgc_socket_init();
 	if (err)
 		goto err_socket;
+	err = lsgc_netlink_init();
+	if (err)
+		goto err_netlink;
 	pr_info("lsgc: AF_LSGC %s registered as address family %d\n",
 		LSGC_VERSION, lsgc_family);
 	return 0;
 
+err_netlink:
+	lsgc_socket_exit();
 err_socket:
 	unregister_pernet_subsys(&lsgc_net_ops);
 err_pernet:
@@ -93,6 +99,7 @@ err_pernet:
 
 static void __exit lsgc_exit(void)
 {
+	lsgc_netlink_exit();
 	lsgc_socket_exit();
 	unregister_pernet_subsys(&lsgc_net_ops);
 	/* Members and transports are freed after RCU grace periods. */

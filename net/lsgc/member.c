@@ -13,6 +13,8 @@
 #include <linux/module.h>
 
 #include "lsgc.h"
+#include "netlink.h"
+#include "trace.h"
 
 static void lsgc_member_free_rcu(struct rcu_head *head)
 {
@@ -69,6 +71,8 @@ void lsgc_member_fail(struct lsgc_member *m, int err)
 		return;
 	m->err = err;
 	WRITE_ONCE(m->state, LSGC_STATE_FAILED);
+	trace_lsgc_member_fail(m, m->self, err);
+	lsgc_nl_notify(m, LSGC_EVENT_FAILED, m->self, 0, err);
 	wake_up_all(&m->join_wq);
 	for (i = 0; i < ARRAY_SIZE(socks); i++) {
 		if (!socks[i])

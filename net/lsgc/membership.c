@@ -14,6 +14,8 @@
 #include <linux/sort.h>
 
 #include "lsgc.h"
+#include "netlink.h"
+#include "trace.h"
 
 struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no)
 {
@@ -213,6 +215,7 @@ static void lsgc_leader_send_refusal(struct lsgc_member *m,
 	};
 
 	memcpy(j.id, req->id, LSGC_ID_LEN);
+	trace_lsgc_join(m, LSGC_TRACE_JOIN_NAK_SENT, 0, req->id);
 	lsgc_send_join(m, LSGC_T_JOIN_NAK, &j);
 }
 
@@ -241,6 +244,7 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 
 	if (m->role != LSGC_ROLE_LEADER || m->state != LSGC_STATE_MEMBER || !lv)
 		return;
+	trace_lsgc_join(m, LSGC_TRACE_JOIN_REQ_RECV, 0, j->id);
 	p = lsgc_peer_find_id(m, j->id);
 	if (p) {
 		/* A retransmitted request gets the same answer; another run
@@ -275,6 +279,8 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 	nv->leader = m->self;
 	p->join_nonce = j->nonce;
 	p->delivered = m->next_seq - 1;
+	/* The decision comes before the view that carries it. */
+	lsgc_nl_notify(m, LSGC_EVENT_JOIN, p->no, nv->id, 0);
 	if (lsgc_leader_publish(m, nv)) {
 		lsgc_peer_del(m, p->no);
 		kfree(nv);
@@ -283,6 +289,7 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 	m->next_member_no++;
 	p->join_view = nv->id;
 	p->join_seq = nv->seq;
+	trace_lsgc_join(m, LSGC_TRACE_JOIN_ACK_SENT, p->no, p->id);
 	lsgc_leader_send_ack(m, p);
 }
 
@@ -297,6 +304,9 @@ void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr 
 {
 	if (memcmp(j->id, m->id, LSGC_ID_LEN) || j->nonce != m->join_nonce)
 		return;
+	trace_lsgc_join(m, h->type == LSGC_T_JOIN_NAK ?
+			LSGC_TRACE_JOIN_NAK_RECV : LSGC_TRACE_JOIN_ACK_RECV,
+			j->member, j->id);
 	if (h->type == LSGC_T_JOIN_NAK) {
 		/* A taken identity may be a crashed member of ours not yet
 		 * expelled: keep asking until the join times out.
@@ -369,6 +379,9 @@ void lsgc_membership_expel(struct lsgc_member *m, u32 no, int reason)
 		return;
 	lsgc_send_member_ref(m, LSGC_T_EXPEL, no, reason);
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED);
+	trace_lsgc_expel(m, no, reason);
+	lsgc_nl_notify(m, LSGC_EVENT_EXPEL, no, m->lview ? m->lview->id + 1 : 0,
+		       reason);
 	lsgc_leader_remove(m, no);
 }
 
@@ -384,8 +397,11 @@ void lsgc_membership_rx_leave(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_member_fail(m, ECONNRESET);
 		return;
 	}
-	if (m->role == LSGC_ROLE_LEADER)
+	if (m->role == LSGC_ROLE_LEADER && lsgc_view_has(m->lview, member)) {
+		trace_lsgc_leave(m, member, 0);
+		lsgc_nl_notify(m, LSGC_EVENT_LEAVE, member, m->lview->id + 1, 0);
 		lsgc_leader_remove(m, member);
+	}
 }
 
 void lsgc_membership_rx_expel(struct lsgc_member *m, const struct lsgc_hdr *h,
@@ -542,6 +558,7 @@ void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 	}
 	kfree(m->view);
 	m->view = nv;
+	trace_lsgc_rekey(m, m->epoch, (u32)nv->id);
 	WRITE_ONCE(m->epoch, (u32)nv->id);
 	if (m->role != LSGC_ROLE_LEADER)
 		lsgc_member_sync_peers(m);
@@ -550,6 +567,8 @@ void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 		return;
 	}
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_VIEWS_INSTALLED);
+	trace_lsgc_view_install(m, nv->id, nv->leader, nv->count, nv->seq);
+	lsgc_nl_notify(m, LSGC_EVENT_VIEW, 0, nv->id, 0);
 	lsgc_view_record(m, nv);
 	if (m->state == LSGC_STATE_JOINING) {
 		WRITE_ONCE(m->state, LSGC_STATE_MEMBER);
@@ -611,6 +630,7 @@ void lsgc_membership_tick(struct lsgc_member *m, unsigned long now)
 				struct lsgc_join j = { .nonce = m->join_nonce };
 
 				memcpy(j.id, m->id, LSGC_ID_LEN);
+				trace_lsgc_join(m, LSGC_TRACE_JOIN_REQ_SENT, 0, m->id);
 				lsgc_send_join(m, LSGC_T_JOIN_REQ, &j);
 				m->join_next_try = now + interval;
 			}

@@ -17,6 +17,8 @@
 #include <linux/random.h>
 
 #include "lsgc.h"
+#include "netlink.h"
+#include "trace.h"
 
 static u64 lsgc_msg_key(u32 origin, u32 msg_no)
 {
@@ -421,9 +423,12 @@ static void lsgc_order_repair(struct lsgc_member *m, u64 from, u64 to)
 void lsgc_order_rx_nak(struct lsgc_member *m, const struct lsgc_hdr *h,
 		       u64 from, u64 to)
 {
+	bool suppress = m->role != LSGC_ROLE_LEADER && m->nak_due &&
+			m->next_deliver >= from && m->next_deliver <= to;
+
+	trace_lsgc_nak_recv(m, h->sender, from, to, suppress);
 	if (m->role != LSGC_ROLE_LEADER) {
-		if (m->nak_due && m->next_deliver >= from &&
-		    m->next_deliver <= to) {
+		if (suppress) {
 			m->nak_due = jiffies +
 				lsgc_ms(2 * READ_ONCE(m->ln->cfg.nak_delay_ms));
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_SUPPRESSED);

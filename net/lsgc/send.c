@@ -10,6 +10,8 @@
 #include <linux/random.h>
 
 #include "lsgc.h"
+#include "netlink.h"
+#include "trace.h"
 
 static void lsgc_pkt_fill_hdr(struct lsgc_member *m, struct sk_buff *skb,
 			      u8 type)
@@ -94,6 +96,10 @@ void lsgc_send_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 		      skb->data + LSGC_HDR_LEN + sizeof(struct lsgc_wire_data),
 		      payload->len);
 	lsgc_pkt_queue(m, skb);
+	if (repair || msg->retries)
+		trace_lsgc_retransmit(m, msg->origin, msg->msg_no,
+				      msg->seq ? msg->seq + frag : 0, frag,
+				      repair);
 	if (!repair)
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_FRAGMENTS_SENT);
 }
@@ -143,6 +149,7 @@ void lsgc_send_nak(struct lsgc_member *m, u64 from, u64 to)
 	if (!skb)
 		return;
 	lsgc_wire_put_nak(skb->data + LSGC_HDR_LEN, from, to);
+	trace_lsgc_nak_send(m, from, to);
 	lsgc_pkt_queue(m, skb);
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_SENT);
 }
