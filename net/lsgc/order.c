@@ -233,6 +233,10 @@ void lsgc_order_bind_all(struct lsgc_member *m)
 	 */
 	xa_for_each(&m->peers, no, p)
 		lsgc_order_bind_from(m, p);
+	/* What was just bound is complete here: the leader delivers it now,
+	 * not when the next packet happens to arrive.
+	 */
+	lsgc_order_deliver(m);
 }
 
 static bool lsgc_msg_len_ok(const struct lsgc_msg *msg)
