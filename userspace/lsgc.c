@@ -420,11 +420,18 @@ static struct nlmsghdr *msg_start(uint16_t type, uint16_t flags, uint8_t cmd,
 	return nlh;
 }
 
-/* Find the family; a missing one almost always means a missing module. */
+/* Open the socket and find the family, once, when first needed (so that
+ * usage errors are reported as such, module or not); a missing family
+ * almost always means a missing module.
+ */
 static void resolve_family(void)
 {
 	struct family_info fi = { 0 };
 	struct nlmsghdr *nlh;
+
+	if (family_id)
+		return;
+	nl_open();
 
 	nlh = msg_start(GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, LSGC_GENL_NAME);
@@ -714,6 +721,7 @@ static int dump(uint8_t cmd, const struct filter *f, mnl_cb_t cb, void *data)
 {
 	struct nlmsghdr *nlh;
 
+	resolve_family();
 	nlh = msg_start(family_id, NLM_F_DUMP, cmd, LSGC_GENL_VERSION);
 	put_filter(nlh, f);
 	if (nl_talk(nlh, cb, data) < 0) {
@@ -744,6 +752,7 @@ static int do_group(int argc, char **argv)
 		errx_("unexpected argument \"%s\"", argv[i]);
 		return EXIT_USAGE;
 	}
+	resolve_family();
 	if (json)
 		jopen(NULL, '[');
 	rc = dump(LSGC_CMD_GROUP_GET, &f, cb_group, &ctx);
@@ -828,8 +837,8 @@ static int cb_member(const struct nlmsghdr *nlh, void *data)
 static int do_member(int argc, char **argv)
 {
 	struct show_ctx ctx = { 0 };
-	struct filter f;
-	int i = 0, rc = 0;
+	struct filter *f;
+	int i = 0, n = 0, k, rc = 0;
 
 	if (argc && strcmp(argv[0], "list") && strcmp(argv[0], "show") &&
 	    strcmp(argv[0], "help")) {
@@ -840,16 +849,24 @@ static int do_member(int argc, char **argv)
 		usage(0);
 	if (argc)
 		i++;
+	/* Every group is parsed before anything is printed. */
+	f = calloc(argc + 1, sizeof(*f));
+	if (!f) {
+		errx_("out of memory");
+		return 1;
+	}
+	while (i < argc)
+		i += parse_group(argc - i, argv + i, &f[n++]);
+	resolve_family();
 	if (json)
 		jopen(NULL, '[');
-	if (i == argc)
+	if (!n)
 		rc = dump(LSGC_CMD_MEMBER_GET, NULL, cb_member, &ctx);
-	while (i < argc && !rc) {
-		i += parse_group(argc - i, argv + i, &f);
-		rc = dump(LSGC_CMD_MEMBER_GET, &f, cb_member, &ctx);
-	}
+	for (k = 0; k < n && !rc; k++)
+		rc = dump(LSGC_CMD_MEMBER_GET, &f[k], cb_member, &ctx);
 	if (json)
 		jclose(']');
+	free(f);
 	return rc ? 1 : 0;
 }
 
@@ -986,6 +1003,7 @@ static int do_stats(int argc, char **argv)
 		errx_("unexpected argument \"%s\"", argv[i]);
 		return EXIT_USAGE;
 	}
+	resolve_family();
 	if (json) {
 		jopen(NULL, '{');
 		jopen("groups", '[');
@@ -1095,6 +1113,7 @@ static int do_monitor(int argc, char **argv)
 		errx_("unknown argument \"monitor %s\"", argv[0]);
 		return EXIT_USAGE;
 	}
+	resolve_family();
 	if (!events_grp) {
 		errx_("the kernel's \"%s\" family has no \"%s\" multicast group",
 		      LSGC_GENL_NAME, LSGC_GENL_MCGRP_EVENTS);
@@ -1213,8 +1232,6 @@ int main(int argc, char **argv)
 		errx_("object \"%s\" is unknown, try \"lsgc help\"", obj);
 		return EXIT_USAGE;
 	}
-	nl_open();
-	resolve_family();
 	if (matches(obj, "group"))
 		return do_group(argc, argv);
 	if (matches(obj, "member"))
