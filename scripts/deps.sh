@@ -15,7 +15,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod iproute2 xz-utils
 	linux-source-6.1 sparse perl
 	build-essential bc flex bison libelf-dev libssl-dev dwarves pkg-config
-	libmnl-dev libsodium-dev python3
+	libmnl-dev libsodium-dev python3 python3-yaml
 )
 
 missing=()

@@ -162,6 +162,11 @@ static int lsgc_run(char **av, int create)
 	req.timeout_ms = 10000;
 	if (create)
 		req.flags |= LSGC_JOIN_CREATE;
+	/* Only others' messages are counted; a sender that also had to read
+	 * its own would be expelled as stuck if it did not.
+	 */
+	if (setsockopt(fd, SOL_LSGC, LSGC_RECV_OWN, &(int){ 0 }, sizeof(int)))
+		return perror("LSGC_RECV_OWN"), 2;
 	if (setsockopt(fd, SOL_LSGC, LSGC_JOIN, &req, sizeof(req)))
 		return perror("join"), 3;
 	s.fd = fd;

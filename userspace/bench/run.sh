@@ -38,11 +38,12 @@ ns 2 timeout 300 "$B/lsgc_bench" lsgc $G $P eth0 S 3 "$N" "$SIZE" 0 >"$out/l2" &
 wait
 cat "$out/l1" "$out/l3" | grep lsgc
 
-rate() { grep -h "^$1" "$out"/"$2" | sed 's/.*mbit_per_s=//' | sort -n | head -1; }
-u=$(rate udp 'u[23]')
-l=$(rate lsgc 'l[13]')
-udp_n=$(grep -h '^udp' "$out"/u[23] | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1)
+rate() { grep -h "^$1" "${@:2}" | sed 's/.*mbit_per_s=//' | sort -n | head -1; }
+u=$(rate udp "$out"/u2 "$out"/u3)
+l=$(rate lsgc "$out"/l1 "$out"/l3)
+udp_n=$(grep -h '^udp' "$out"/u2 "$out"/u3 | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1)
+lsgc_n=$(grep -h '^lsgc' "$out"/l1 "$out"/l3 | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1)
 echo "# size=$SIZE count=$N"
 echo "# raw UDP multicast (slowest receiver): $u Mbit/s, delivered $udp_n of $N"
-echo "# AF_LSGC reliable (slowest receiver):  $l Mbit/s, delivered all $N in total order"
+echo "# AF_LSGC reliable (slowest receiver):  $l Mbit/s, delivered ${lsgc_n:-0} of $N in total order"
 echo "# ratio lsgc/udp: $(echo "scale=2; $l / $u" | bc)"
