@@ -73,10 +73,11 @@ sparse:
 debug-kernel:
 	scripts/debug-kernel.sh
 
-debug-test:
+# run.sh --debug builds its own copy of the module for the debug kernel
+# (scripts/debug-module.sh) and leaves the tree's Debian build alone.
+debug-test: selftests
 	scripts/debug-kernel.sh
-	$(MAKE) module KDIR=$(LSGC_CACHE)/debug-kernel/build
-	scripts/vm/run.sh --debug $(T)
+	scripts/vm/run.sh --debug --timeout 7200 $(T)
 
 bench: module
 	$(MAKE) -C userspace/bench
