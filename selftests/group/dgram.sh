@@ -16,7 +16,9 @@ ktap_plan 6
 grp_init 4
 common=(-C both -N "$ND" -z 16-1000 -r 50 -m 3 -D 1000 -l 8000 -t 120000)
 grp_member x 3 -C dgram -c -p $((GRP_PORT + 1)) -t 30000
-grp_member a 1 -c "${common[@]}"
+# The leader lingers longest: the group ends with it, and a member still
+# lingering when it left would report ECONNRESET.
+grp_member a 1 -c "${common[@]}" -l 14000
 grp_wait a joined 30
 grp_member b 2 "${common[@]}"
 grp_member c 4 "${common[@]}"
