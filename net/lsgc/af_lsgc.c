@@ -304,6 +304,8 @@ static int lsgc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	m = lsk->member;
+	if (m)
+		kref_get(&m->ref);
 	if (!m) {
 		err = -ENOTCONN;
 	} else if (sk->sk_shutdown & SEND_SHUTDOWN) {
@@ -318,6 +320,11 @@ static int lsgc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		err = lsgc_send_dgram(m, msg, len, sk);
 	}
 	release_sock(sk);
+	/* Packets are queued under the locks and leave without them. */
+	if (m) {
+		lsgc_member_flush(m);
+		lsgc_member_put(m);
+	}
 	return err;
 }
 

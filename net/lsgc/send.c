@@ -312,7 +312,8 @@ static void lsgc_free_unqueued(struct lsgc_msg *rmsg)
  * @len: its length, at most LSGC_MAX_MSG
  * @sk: the SOCK_SEQPACKET socket, locked by the caller
  *
- * Return: @len, or a negative errno.
+ * Return: @len, or a negative errno.  The packets wait on the member's
+ * xmitq for the caller's lsgc_member_flush(), after the socket lock.
  */
 int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 		       struct sock *sk)
@@ -371,7 +372,7 @@ int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 	lsgc_order_deliver(m);
 	lsgc_order_flush_bindings(m);
 	spin_unlock_bh(&m->lock);
-	lsgc_member_flush(m);
+	/* The caller transmits after releasing the socket lock. */
 	return len;
 
 err_free:
@@ -387,7 +388,8 @@ err_free:
  * @len: its length
  * @sk: the SOCK_DGRAM socket
  *
- * Return: @len, or a negative errno.
+ * Return: @len, or a negative errno.  The packets wait on the member's
+ * xmitq for the caller's lsgc_member_flush(), after the socket lock.
  */
 int lsgc_send_dgram(struct lsgc_member *m, struct msghdr *msg, size_t len,
 		    struct sock *sk)
@@ -418,6 +420,5 @@ int lsgc_send_dgram(struct lsgc_member *m, struct msghdr *msg, size_t len,
 	lsgc_pkt_fill_hdr(m, skb, LSGC_T_UDATA);
 	skb_queue_tail(&m->xmitq, skb);
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_UDATA_SENT);
-	lsgc_member_flush(m);
 	return len;
 }

@@ -65,8 +65,10 @@ int lsgc_wire_parse_data(const u8 *p, size_t len, struct lsgc_data *d)
 		return LSGC_WIRE_FIELD_BAD;
 	if (d->total_len > max_len || d->payload_len > d->total_len)
 		return LSGC_WIRE_FIELD_BAD;
-	/* A sequence number wraps after 2^64 fragments: treat it as invalid. */
-	if (d->seq > U64_MAX - LSGC_MAX_FRAGS)
+	/* A sequence number wraps after 2^64 fragments: treat it as invalid.
+	 * A bound fragment's message starts at seq - frag, which is >= 1.
+	 */
+	if (d->seq > U64_MAX - LSGC_MAX_FRAGS || (d->seq && d->seq <= d->frag))
 		return LSGC_WIRE_FIELD_BAD;
 	return LSGC_WIRE_OK;
 }
