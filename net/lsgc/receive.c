@@ -68,6 +68,13 @@ static bool lsgc_replay_check(struct lsgc_replay *r, u64 counter)
 
 	if (counter > r->top) {
 		diff = counter - r->top;
+		/* A sender cannot have sent 2^32 packets we missed: such a
+		 * jump is a forgery that would make every later packet of
+		 * the sender look like a replay (until AEAD lands, headers
+		 * are not authenticated).
+		 */
+		if (r->top && diff > U32_MAX)
+			return false;
 		if (diff >= nbits) {
 			bitmap_zero(r->bits, nbits);
 		} else {
