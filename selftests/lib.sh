@@ -157,7 +157,8 @@ _ktap_pass=0
 _ktap_fail=0
 _ktap_skip=0
 
-ktap_plan() { echo "TAP version 13"; echo "1..$1"; }
+_ktap_planned=
+ktap_plan() { _ktap_planned=$1; echo "TAP version 13"; echo "1..$1"; }
 ktap_diag() { echo "# $*"; }
 
 ktap_ok() {
@@ -192,6 +193,10 @@ ktap_check() {
 # ktap_finish: the totals line, and exit 1 on any failure, 4 (skip) if
 # everything was skipped, 0 otherwise.
 ktap_finish() {
+	# A test that ran more or fewer checks than it planned is broken.
+	if [ -n "$_ktap_planned" ] && [ "$_ktap_n" != "$_ktap_planned" ]; then
+		ktap_fail "planned $_ktap_planned checks, ran $((_ktap_n))"
+	fi
 	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
 	[ $_ktap_fail = 0 ] || exit $KSFT_FAIL
 	[ $_ktap_pass = 0 ] && [ $_ktap_skip != 0 ] && exit $KSFT_SKIP

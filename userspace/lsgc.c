@@ -6,7 +6,7 @@
  *   lsgc [OPTIONS] group show [GROUP]
  *   lsgc [OPTIONS] member list [GROUP...]
  *   lsgc [OPTIONS] stats [-s] [GROUP]
- *   lsgc [OPTIONS] monitor
+ *   lsgc [OPTIONS] monitor   (-t: a timestamp on every event)
  *
  * GROUP is ADDR:PORT ([ADDR]:PORT for IPv6), optionally followed by
  * "dev IFNAME" and "id IDENTITY".  See lsgc(8).
@@ -46,7 +46,7 @@
 #define EXIT_USAGE	2
 
 static const char *prog = "lsgc";
-static bool json, pretty, all_stats;
+static bool json, pretty, all_stats, timestamp;
 
 /* ------------------------------------------------------------------ names */
 
@@ -83,6 +83,7 @@ static const char *const stat_names[LSGC_STATS_A_MAX + 1] = {
 	[LSGC_STATS_A_DROP_NOMEM] = "drop_nomem",
 	[LSGC_STATS_A_DROP_RCVBUF] = "drop_rcvbuf",
 	[LSGC_STATS_A_DROP_STALE] = "drop_stale",
+	[LSGC_STATS_A_DROP_REPLAY] = "drop_replay",
 };
 
 static const char *const state_names[] = {
@@ -99,6 +100,7 @@ static const char *const event_names[] = {
 	[LSGC_EVENT_EXPEL] = "expel",
 	[LSGC_EVENT_LEADER] = "leader",
 	[LSGC_EVENT_FAILED] = "failed",
+	[LSGC_EVENT_SECURITY] = "security",
 };
 
 #define NAME_OF(tab, v) \
@@ -129,8 +131,9 @@ static void __attribute__((noreturn)) usage(int code)
 "       lsgc [OPTIONS] stats [-s] [GROUP]\n"
 "       lsgc [OPTIONS] monitor\n"
 "GROUP := ADDR:PORT [dev IFNAME] [id IDENTITY]   ([ADDR]:PORT for IPv6)\n"
-"OPTIONS := { -j[son] | -p[retty] | -s[tats] | -n[etns] NAME |\n"
-"             -V[ersion] | -h[elp] }\n");
+"OPTIONS := { -j[son] | -p[retty] | -s[tats] | -t[imestamp] |\n"
+"             -n[etns] NAME | -V[ersion] | -h[elp] }\n"
+"       -t stamps every event of monitor with the local time it was read.\n");
 	exit(code);
 }
 
@@ -645,6 +648,46 @@ static void ifname_of(const struct attrs *at, char *buf)
 		snprintf(buf, IF_NAMESIZE, "%u", ifindex);
 }
 
+/* A source address (4 or 16 bytes) as text, alone in @addr and with @port
+ * as ADDR:PORT ([ADDR]:PORT for IPv6) in @ipport.  False if @a is absent
+ * or malformed; both are then "-".
+ */
+static bool src_str(const struct nlattr *a, uint16_t port, char *addr,
+		    char *ipport, size_t len)
+{
+	size_t alen = a ? mnl_attr_get_payload_len(a) : 0;
+	int fam = alen == 4 ? AF_INET : alen == 16 ? AF_INET6 : 0;
+
+	strcpy(addr, "-");
+	snprintf(ipport, len, "-");
+	if (!fam || !inet_ntop(fam, mnl_attr_get_payload(a), addr,
+			       INET6_ADDRSTRLEN)) {
+		strcpy(addr, "-");
+		return false;
+	}
+	snprintf(ipport, len, fam == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
+		 port);
+	return true;
+}
+
+#define SRC_STRLEN (INET6_ADDRSTRLEN + 10)
+
+/* A CLOCK_REALTIME time in ms as local HH:MM:SS, or "-" if absent. */
+static const char *clock_str(const struct nlattr *a, char *buf, size_t len)
+{
+	time_t t;
+	struct tm tm;
+
+	if (!a || mnl_attr_get_payload_len(a) != 8) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	t = mnl_attr_get_u64(a) / 1000;
+	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
+		snprintf(buf, len, "-");
+	return buf;
+}
+
 /* The attributes that name a membership, as JSON. */
 static void json_keys(const struct attrs *at)
 {
@@ -659,7 +702,9 @@ static void json_keys(const struct attrs *at)
 	ju64("ifindex", get_u32(at->tb[LSGC_A_IFINDEX]));
 	if (at->tb[LSGC_A_IFNAME])
 		jstr("ifname", ifname);
-	jstr("id", get_id(at->tb[LSGC_A_ID], id));
+	/* Absent from a security event about a packet no membership saw. */
+	if (at->tb[LSGC_A_ID])
+		jstr("id", get_id(at->tb[LSGC_A_ID], id));
 }
 
 struct show_ctx {
@@ -670,6 +715,7 @@ static int cb_group(const struct nlmsghdr *nlh, void *data)
 {
 	char grp[INET6_ADDRSTRLEN + 10], addr[INET6_ADDRSTRLEN], id[ID_STRLEN];
 	struct show_ctx *ctx = data;
+	char joined[16];
 	char ifname[IF_NAMESIZE];
 	const char *role, *state;
 	struct attrs at;
@@ -697,23 +743,26 @@ static int cb_group(const struct nlmsghdr *nlh, void *data)
 		ju64("high", get_u64(at.tb[LSGC_A_HIGH]));
 		ju64("stable", get_u64(at.tb[LSGC_A_STABLE]));
 		ju64("inflight", get_u32(at.tb[LSGC_A_INFLIGHT]));
+		if (at.tb[LSGC_A_JOIN_TIME])
+			ju64("join_time_ms", get_u64(at.tb[LSGC_A_JOIN_TIME]));
 		jclose('}');
 		ctx->rows++;
 		return MNL_CB_OK;
 	}
 	if (!ctx->rows++)
-		printf("%-22s %-8s %-16s %6s %-6s %-8s %6s %6s %7s %6s %-6s %9s\n",
+		printf("%-22s %-8s %-16s %6s %-6s %-8s %6s %6s %7s %6s %-6s %9s %s\n",
 		       "GROUP", "DEV", "ID", "MEMBER", "ROLE", "STATE", "LEADER",
-		       "VIEW", "MEMBERS", "EPOCH", "CIPHER", "DELIVERED");
+		       "VIEW", "MEMBERS", "EPOCH", "CIPHER", "DELIVERED", "JOINED");
 	group_str(&at, grp, sizeof(grp), addr);
 	ifname_of(&at, ifname);
-	printf("%-22s %-8s %-16s %6u %-6s %-8s %6u %6" PRIu64 " %7u %6u %-6s %9" PRIu64 "\n",
+	printf("%-22s %-8s %-16s %6u %-6s %-8s %6u %6" PRIu64 " %7u %6u %-6s %9" PRIu64 " %s\n",
 	       grp, ifname, get_id(at.tb[LSGC_A_ID], id),
 	       get_u32(at.tb[LSGC_A_SELF]), role, state,
 	       get_u32(at.tb[LSGC_A_LEADER]), get_u64(at.tb[LSGC_A_VIEW_ID]),
 	       get_u32(at.tb[LSGC_A_VIEW_SIZE]), get_u32(at.tb[LSGC_A_EPOCH]),
 	       at.tb[LSGC_A_CIPHER] ? mnl_attr_get_str(at.tb[LSGC_A_CIPHER]) : "?",
-	       get_u64(at.tb[LSGC_A_DELIVERED]));
+	       get_u64(at.tb[LSGC_A_DELIVERED]),
+	       clock_str(at.tb[LSGC_A_JOIN_TIME], joined, sizeof(joined)));
 	return MNL_CB_OK;
 }
 
@@ -777,9 +826,10 @@ static int cb_member(const struct nlmsghdr *nlh, void *data)
 {
 	char grp[INET6_ADDRSTRLEN + 10], addr[INET6_ADDRSTRLEN];
 	char id[ID_STRLEN], local[ID_STRLEN], heard[24], dlv[24], flags[32];
+	char rcv[24], joined[16], src[INET6_ADDRSTRLEN], srcport[SRC_STRLEN];
 	const struct nlattr *tb[LSGC_MEMBER_A_MAX + 1] = { 0 };
 	struct show_ctx *ctx = data;
-	bool leader, self;
+	bool leader, self, has_src;
 	struct attrs at;
 
 	parse_attrs(nlh, &at);
@@ -788,6 +838,8 @@ static int cb_member(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse_nested(at.tb[LSGC_A_MEMBER], cb_member_attr, tb);
 	leader = tb[LSGC_MEMBER_A_LEADER];
 	self = tb[LSGC_MEMBER_A_SELF];
+	has_src = src_str(tb[LSGC_MEMBER_A_ADDR], get_u16(tb[LSGC_MEMBER_A_PORT]),
+			  src, srcport, sizeof(srcport));
 	if (json) {
 		jopen(NULL, '{');
 		group_str(&at, grp, sizeof(grp), addr);
@@ -802,18 +854,27 @@ static int cb_member(const struct nlmsghdr *nlh, void *data)
 			ju64("last_heard_ms", get_u32(tb[LSGC_MEMBER_A_LAST_HEARD_MS]));
 		if (tb[LSGC_MEMBER_A_DELIVERED])
 			ju64("delivered", get_u64(tb[LSGC_MEMBER_A_DELIVERED]));
-		if (tb[LSGC_MEMBER_A_HIGH])
+		if (tb[LSGC_MEMBER_A_HIGH]) {
 			ju64("high", get_u64(tb[LSGC_MEMBER_A_HIGH]));
+			ju64("received", get_u64(tb[LSGC_MEMBER_A_HIGH]));
+		}
 		if (tb[LSGC_MEMBER_A_STABLE])
 			ju64("stable", get_u64(tb[LSGC_MEMBER_A_STABLE]));
+		/* "address" is the group's (json_keys()): the member's is src_addr. */
+		if (has_src) {
+			jstr("src_addr", src);
+			ju64("src_port", get_u16(tb[LSGC_MEMBER_A_PORT]));
+		}
+		if (tb[LSGC_MEMBER_A_JOIN_TIME])
+			ju64("join_time_ms", get_u64(tb[LSGC_MEMBER_A_JOIN_TIME]));
 		jclose('}');
 		ctx->rows++;
 		return MNL_CB_OK;
 	}
 	if (!ctx->rows++)
-		printf("%-22s %-16s %6s %6s %-16s %-12s %10s %9s\n", "GROUP",
-		       "LOCAL", "VIEW", "MEMBER", "ID", "FLAGS", "HEARD(ms)",
-		       "DELIVERED");
+		printf("%-22s %-16s %6s %6s %-16s %-12s %10s %9s %9s %-8s %s\n",
+		       "GROUP", "LOCAL", "VIEW", "MEMBER", "ID", "FLAGS",
+		       "HEARD(ms)", "DELIVERED", "RECEIVED", "JOINED", "ADDRESS");
 	group_str(&at, grp, sizeof(grp), addr);
 	snprintf(flags, sizeof(flags), "%s%s%s", leader ? "leader" : "",
 		 leader && self ? "," : "", self ? "self" : "");
@@ -827,10 +888,16 @@ static int cb_member(const struct nlmsghdr *nlh, void *data)
 	if (tb[LSGC_MEMBER_A_DELIVERED])
 		snprintf(dlv, sizeof(dlv), "%" PRIu64,
 			 get_u64(tb[LSGC_MEMBER_A_DELIVERED]));
-	printf("%-22s %-16s %6" PRIu64 " %6u %-16s %-12s %10s %9s\n", grp,
-	       get_id(at.tb[LSGC_A_ID], local), get_u64(at.tb[LSGC_A_VIEW_ID]),
-	       get_u32(tb[LSGC_MEMBER_A_NUMBER]), get_id(tb[LSGC_MEMBER_A_ID], id),
-	       flags, heard, dlv);
+	strcpy(rcv, "-");
+	if (tb[LSGC_MEMBER_A_HIGH])
+		snprintf(rcv, sizeof(rcv), "%" PRIu64,
+			 get_u64(tb[LSGC_MEMBER_A_HIGH]));
+	printf("%-22s %-16s %6" PRIu64 " %6u %-16s %-12s %10s %9s %9s %-8s %s\n",
+	       grp, get_id(at.tb[LSGC_A_ID], local),
+	       get_u64(at.tb[LSGC_A_VIEW_ID]), get_u32(tb[LSGC_MEMBER_A_NUMBER]),
+	       get_id(tb[LSGC_MEMBER_A_ID], id), flags, heard, dlv, rcv,
+	       clock_str(tb[LSGC_MEMBER_A_JOIN_TIME], joined, sizeof(joined)),
+	       srcport);
 	return MNL_CB_OK;
 }
 
@@ -895,7 +962,7 @@ static uint64_t stat_drops(const struct stats *s)
 	uint64_t sum = 0;
 	int i;
 
-	for (i = LSGC_STATS_A_DROP_MALFORMED; i <= LSGC_STATS_A_DROP_STALE; i++)
+	for (i = LSGC_STATS_A_DROP_MALFORMED; i <= LSGC_STATS_A_DROP_REPLAY; i++)
 		sum += s->v[i];
 	return sum;
 }
@@ -1042,6 +1109,84 @@ static const char *errno_name(uint32_t e)
 	}
 }
 
+/* When the events being printed were read, as local time (-t). */
+static char event_stamp[48];
+
+static void stamp_now(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char sec[24];
+
+	event_stamp[0] = 0;
+	if (!timestamp || clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
+	    !localtime_r(&ts.tv_sec, &tm) ||
+	    !strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm))
+		return;
+	snprintf(event_stamp, sizeof(event_stamp), "%s.%06u", sec,
+		 (unsigned int)(ts.tv_nsec / 1000) % 1000000);
+}
+
+/* A LSGC_A_DROP_REASON as the name of its counter, else its number. */
+static const char *drop_reason_str(const struct nlattr *a, char *buf,
+				   size_t len)
+{
+	uint16_t r = get_u16(a);
+
+	if (r <= LSGC_STATS_A_MAX && stat_names[r])
+		return stat_names[r];
+	snprintf(buf, len, "%u", r);
+	return buf;
+}
+
+/* A security event: a packet refused by authentication or replay. */
+static void print_security(const struct attrs *at)
+{
+	char grp[INET6_ADDRSTRLEN + 10], addr[INET6_ADDRSTRLEN], id[ID_STRLEN];
+	char src[INET6_ADDRSTRLEN], srcport[SRC_STRLEN], rbuf[8];
+	const char *reason = drop_reason_str(at->tb[LSGC_A_DROP_REASON], rbuf,
+					     sizeof(rbuf));
+	uint16_t port = get_u16(at->tb[LSGC_A_SRC_PORT]);
+	bool has_src;
+
+	has_src = src_str(at->tb[LSGC_A_SRC_ADDR], port, src, srcport,
+			  sizeof(srcport));
+	group_str(at, grp, sizeof(grp), addr);
+	if (json) {
+		jopen(NULL, '{');
+		if (event_stamp[0])
+			jstr("timestamp", event_stamp);
+		jstr("event", NAME_OF(event_names, LSGC_EVENT_SECURITY));
+		jstr("group", grp);
+		json_keys(at);
+		if (at->tb[LSGC_A_SELF])
+			ju64("self", get_u32(at->tb[LSGC_A_SELF]));
+		if (at->tb[LSGC_A_SESSION])
+			ju64("session", get_u32(at->tb[LSGC_A_SESSION]));
+		jstr("drop_reason", reason);
+		if (has_src) {
+			jstr("src_addr", src);
+			ju64("src_port", port);
+		}
+		if (at->tb[LSGC_A_EVENT_MEMBER])
+			ju64("member", get_u32(at->tb[LSGC_A_EVENT_MEMBER]));
+		ju64("suppressed", get_u32(at->tb[LSGC_A_SUPPRESSED]));
+		jclose('}');
+		return;
+	}
+	if (event_stamp[0])
+		printf("[%s] ", event_stamp);
+	if (at->tb[LSGC_A_ID])
+		printf("[%s id %s]", grp, get_id(at->tb[LSGC_A_ID], id));
+	else
+		printf("[%s]", grp);
+	printf(" security %s from %s", reason, srcport);
+	if (at->tb[LSGC_A_EVENT_MEMBER])
+		printf(" member %u", get_u32(at->tb[LSGC_A_EVENT_MEMBER]));
+	printf(" suppressed %u\n", get_u32(at->tb[LSGC_A_SUPPRESSED]));
+	fflush(stdout);
+}
+
 static int cb_event(const struct nlmsghdr *nlh, void *data)
 {
 	char grp[INET6_ADDRSTRLEN + 10], addr[INET6_ADDRSTRLEN];
@@ -1054,6 +1199,10 @@ static int cb_event(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	parse_attrs(nlh, &at);
 	ev = get_u8(at.tb[LSGC_A_EVENT]);
+	if (ev == LSGC_EVENT_SECURITY) {
+		print_security(&at);
+		return MNL_CB_OK;
+	}
 	reason[0] = 0;
 	if (at.tb[LSGC_A_REASON]) {
 		uint32_t r = get_u32(at.tb[LSGC_A_REASON]);
@@ -1063,6 +1212,8 @@ static int cb_event(const struct nlmsghdr *nlh, void *data)
 	}
 	if (json) {
 		jopen(NULL, '{');
+		if (event_stamp[0])
+			jstr("timestamp", event_stamp);
 		jstr("event", NAME_OF(event_names, ev));
 		group_str(&at, grp, sizeof(grp), addr);
 		jstr("group", grp);
@@ -1083,9 +1234,14 @@ static int cb_event(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	group_str(&at, grp, sizeof(grp), addr);
+	if (event_stamp[0])
+		printf("[%s] ", event_stamp);
 	printf("[%s id %s] %s", grp, get_id(at.tb[LSGC_A_ID], id),
 	       NAME_OF(event_names, ev));
-	if (at.tb[LSGC_A_EVENT_MEMBER] && ev != LSGC_EVENT_FAILED)
+	/* "leader N": the leader is the subject of the event. */
+	if (at.tb[LSGC_A_EVENT_MEMBER] && ev == LSGC_EVENT_LEADER)
+		printf(" %u", get_u32(at.tb[LSGC_A_EVENT_MEMBER]));
+	else if (at.tb[LSGC_A_EVENT_MEMBER] && ev != LSGC_EVENT_FAILED)
 		printf(" member %u", get_u32(at.tb[LSGC_A_EVENT_MEMBER]));
 	if (at.tb[LSGC_A_EVENT_ID] && ev != LSGC_EVENT_FAILED)
 		printf(" id %s", get_id(at.tb[LSGC_A_EVENT_ID], mid));
@@ -1094,7 +1250,8 @@ static int cb_event(const struct nlmsghdr *nlh, void *data)
 		       get_u64(at.tb[LSGC_A_VIEW_ID]));
 	if (at.tb[LSGC_A_VIEW_SIZE])
 		printf(" members %u", get_u32(at.tb[LSGC_A_VIEW_SIZE]));
-	if (ev == LSGC_EVENT_VIEW || ev == LSGC_EVENT_LEADER)
+	if (ev == LSGC_EVENT_VIEW ||
+	    (ev == LSGC_EVENT_LEADER && !at.tb[LSGC_A_EVENT_MEMBER]))
 		printf(" leader %u", get_u32(at.tb[LSGC_A_LEADER]));
 	if (reason[0])
 		printf(" reason %s", reason);
@@ -1139,6 +1296,7 @@ static int do_monitor(int argc, char **argv)
 			errx_("receive failed: %s", strerror(errno));
 			return 1;
 		}
+		stamp_now();
 		if (mnl_cb_run(nlbuf, n, 0, 0, cb_event, NULL) < 0 &&
 		    errno != ENOENT)
 			errx_("bad event message: %s", strerror(errno));
@@ -1184,6 +1342,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "timestamp", no_argument, NULL, 't' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1193,7 +1352,7 @@ int main(int argc, char **argv)
 	int c;
 
 	/* Options stop at the object, so "stats -s" reaches do_stats(). */
-	while ((c = getopt_long(argc, argv, "+jpsn:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpstn:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -1204,6 +1363,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			all_stats = true;
+			break;
+		case 't':
+			timestamp = true;
 			break;
 		case 'n':
 			enter_netns(optarg);

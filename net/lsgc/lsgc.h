@@ -69,6 +69,7 @@ enum lsgc_stat {
 	LSGC_STAT_DROP_NOMEM,
 	LSGC_STAT_DROP_RCVBUF,
 	LSGC_STAT_DROP_STALE,
+	LSGC_STAT_DROP_REPLAY,
 	__LSGC_STAT_MAX
 };
 
@@ -84,6 +85,7 @@ extern const char *const lsgc_stat_names[__LSGC_STAT_MAX];
  *	delivered: its memory bound and the group's flow-control window
  * @nak_delay_ms: upper bound of the random back-off before a NAK
  * @retransmit_ms: time after which an unordered message is sent again
+ * @security_event_rate: security events announced per second at most
  */
 struct lsgc_config {
 	int heartbeat_interval_ms;
@@ -93,6 +95,21 @@ struct lsgc_config {
 	int backlog;
 	int nak_delay_ms;
 	int retransmit_ms;
+	int security_event_rate;
+};
+
+/**
+ * struct lsgc_sec_limit - rate limit of a namespace's security events
+ * @lock: protects the fields below; taken in softirq context
+ * @window: jiffies when the current one-second window began
+ * @sent: events announced in it
+ * @suppressed: events dropped since the last one announced
+ */
+struct lsgc_sec_limit {
+	spinlock_t lock; /* the fields below */
+	unsigned long window;
+	unsigned int sent;
+	u32 suppressed;
 };
 
 /**
@@ -104,6 +121,7 @@ struct lsgc_config {
  * @sysctl: registered sysctl table
  * @proc_dir: /proc/net/lsgc
  * @stats: namespace-wide counters
+ * @sec_limit: rate limit of security events
  */
 struct lsgc_net {
 	struct net *net;
@@ -113,6 +131,7 @@ struct lsgc_net {
 	struct ctl_table_header *sysctl;
 	struct proc_dir_entry *proc_dir;
 	atomic64_t stats[__LSGC_STAT_MAX];
+	struct lsgc_sec_limit sec_limit;
 };
 
 static inline struct lsgc_net *lsgc_pernet(const struct net *net)
@@ -153,6 +172,18 @@ struct lsgc_replay {
 };
 
 /**
+ * struct lsgc_src - where a packet came from
+ * @family: AF_INET or AF_INET6; 0 while nothing was heard
+ * @port: UDP source port
+ * @addr: IPv4 (first 4 bytes) or IPv6 source address
+ */
+struct lsgc_src {
+	u16 family;
+	__be16 port;
+	u8 addr[16];
+};
+
+/**
  * struct lsgc_peer - a session member as one local member knows it
  * @no: member number
  * @id: identity
@@ -165,6 +196,12 @@ struct lsgc_replay {
  * @join_seq: leader only: sequence number of that view
  * @replay: duplicate and replay filter over its counters
  * @heard: a packet came from it under its member number
+ * @hb_heard: a heartbeat came from it, so @hb_delivered and @hb_high mean
+ *	something
+ * @hb_delivered: what it last reported having delivered
+ * @hb_high: what it last reported having received
+ * @join_time: CLOCK_REALTIME ms when this member saw it admitted
+ * @src: where its last packet came from
  */
 struct lsgc_peer {
 	u32 no;
@@ -178,6 +215,11 @@ struct lsgc_peer {
 	u64 join_seq;
 	struct lsgc_replay replay;
 	bool heard;
+	bool hb_heard;
+	u64 hb_delivered;
+	u64 hb_high;
+	u64 join_time;
+	struct lsgc_src src;
 };
 
 /**
@@ -283,6 +325,7 @@ struct lsgc_member {
 	unsigned long join_deadline;
 	unsigned long join_next_try;
 	int join_refused;
+	u64 join_time;
 	atomic64_t tx_counter;
 	u32 epoch;
 
@@ -325,7 +368,7 @@ struct lsgc_member {
 	unsigned long leader_heard;
 	unsigned long next_age;
 
-	u64 stats[__LSGC_STAT_MAX];
+	atomic64_t stats[__LSGC_STAT_MAX];
 };
 
 /**
@@ -356,7 +399,16 @@ static inline void lsgc_stat_add(struct lsgc_net *ln, struct lsgc_member *m,
 		lsgc_trace_drop(m, s);
 	atomic64_add(v, &ln->stats[s]);
 	if (m)
-		WRITE_ONCE(m->stats[s], m->stats[s] + v);
+		atomic64_add(v, &m->stats[s]);
+}
+
+/* A membership's own share of a counter the namespace counts elsewhere
+ * (packets and bytes: the namespace counts each once at its transport).
+ */
+static inline void lsgc_member_stat_add(struct lsgc_member *m,
+					enum lsgc_stat s, u64 v)
+{
+	atomic64_add(v, &m->stats[s]);
 }
 
 static inline void lsgc_stat_inc(struct lsgc_net *ln, struct lsgc_member *m,
@@ -379,7 +431,8 @@ void lsgc_sock_wake(struct sock *sk);
 struct lsgc_transport *lsgc_transport_get(struct lsgc_net *ln,
 					  const struct lsgc_group_addr *addr);
 void lsgc_transport_put(struct lsgc_transport *t);
-void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb);
+unsigned int lsgc_transport_xmit(struct lsgc_transport *t,
+				 struct sk_buff *skb);
 unsigned int lsgc_transport_mtu(struct lsgc_transport *t);
 unsigned int lsgc_transport_headroom(const struct lsgc_transport *t);
 

@@ -43,6 +43,7 @@ static int __net_init lsgc_net_init(struct net *net)
 	ln->net = net;
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->transports);
+	spin_lock_init(&ln->sec_limit.lock);
 	lsgc_config_defaults(&ln->cfg);
 	err = lsgc_sysctl_register(ln);
 	if (err)

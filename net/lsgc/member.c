@@ -45,6 +45,7 @@ void lsgc_member_put(struct lsgc_member *m)
 void lsgc_member_flush(struct lsgc_member *m)
 {
 	struct sk_buff *skb;
+	unsigned int len;
 
 	while ((skb = skb_dequeue(&m->xmitq))) {
 		if (lsgc_seal(m, skb)) {
@@ -52,7 +53,13 @@ void lsgc_member_flush(struct lsgc_member *m)
 			kfree_skb(skb);
 			continue;
 		}
-		lsgc_transport_xmit(m->t, skb);
+		len = lsgc_transport_xmit(m->t, skb);
+		if (!len) {
+			lsgc_member_stat_add(m, LSGC_STAT_TX_ERRORS, 1);
+			continue;
+		}
+		lsgc_member_stat_add(m, LSGC_STAT_TX_PACKETS, 1);
+		lsgc_member_stat_add(m, LSGC_STAT_TX_BYTES, len);
 	}
 }
 

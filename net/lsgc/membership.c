@@ -67,6 +67,7 @@ static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
 	p->last_heard = jiffies;
 	p->progress = jiffies;
 	p->next_msg = 1;
+	p->join_time = ktime_to_ms(ktime_get_real());
 	if (xa_err(xa_store(&m->peers, no, p, GFP_ATOMIC))) {
 		kfree(p);
 		return NULL;
@@ -434,6 +435,13 @@ void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *
 {
 	struct lsgc_peer *p;
 
+	p = lsgc_peer_find(m, h->sender);
+	if (p) {
+		/* What every member reports, kept for monitoring only. */
+		p->hb_heard = true;
+		p->hb_delivered = hb->delivered;
+		p->hb_high = hb->high;
+	}
 	if (h->sender == m->leader && m->role != LSGC_ROLE_LEADER) {
 		m->leader_heard = jiffies;
 		lsgc_order_note_high(m, hb->high);
@@ -442,7 +450,6 @@ void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *
 	}
 	if (m->role != LSGC_ROLE_LEADER)
 		return;
-	p = lsgc_peer_find(m, h->sender);
 	if (!p) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
@@ -571,6 +578,8 @@ void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 	lsgc_nl_notify(m, LSGC_EVENT_VIEW, 0, nv->id, 0);
 	lsgc_view_record(m, nv);
 	if (m->state == LSGC_STATE_JOINING) {
+		m->join_time = ktime_to_ms(ktime_get_real());
+		lsgc_nl_notify(m, LSGC_EVENT_LEADER, m->leader, nv->id, 0);
 		WRITE_ONCE(m->state, LSGC_STATE_MEMBER);
 		wake_up_all(&m->join_wq);
 		lsgc_send_heartbeat(m);

@@ -50,7 +50,7 @@ enum lsgc_msg_type {
  * struct lsgc_wire_hdr - the header of every packet
  * @version: LSGC_WIRE_VERSION
  * @type: enum lsgc_msg_type
- * @flags: reserved, zero
+ * @flags: LSGC_HDR_* flags
  * @session: random identifier of the session; 0 only in JOIN_REQ
  * @epoch: the view (and key epoch) the sender was in when it sent
  * @sender: member number of the sender; 0 for a joiner
@@ -67,6 +67,9 @@ struct lsgc_wire_hdr {
 } __packed;
 
 #define LSGC_HDR_LEN	sizeof(struct lsgc_wire_hdr)
+
+/* struct lsgc_wire_hdr flags; every other bit is reserved, zero. */
+#define LSGC_HDR_SEALED	BIT(0)	/* the body is sealed by the session's AEAD */
 
 /* struct lsgc_wire_data flags */
 #define LSGC_DATA_VIEW	BIT(0)	/* the message is a view, from the leader */

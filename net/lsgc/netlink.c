@@ -73,6 +73,7 @@ static const u16 lsgc_nl_stat_attr[__LSGC_STAT_MAX] = {
 	[LSGC_STAT_DROP_NOMEM] = LSGC_STATS_A_DROP_NOMEM,
 	[LSGC_STAT_DROP_RCVBUF] = LSGC_STATS_A_DROP_RCVBUF,
 	[LSGC_STAT_DROP_STALE] = LSGC_STATS_A_DROP_STALE,
+	[LSGC_STAT_DROP_REPLAY] = LSGC_STATS_A_DROP_REPLAY,
 };
 
 static int lsgc_nl_validate_addr(const struct nlattr *attr,
@@ -239,15 +240,24 @@ static int lsgc_nl_dump_filter(struct netlink_callback *cb,
 	return err;
 }
 
-/* Attributes that say which membership a message is about. */
-static int lsgc_nl_put_keys(struct sk_buff *skb, const struct lsgc_member *m)
+/* Attributes that say which group a message is about. */
+static int lsgc_nl_put_group_keys(struct sk_buff *skb,
+				  const struct lsgc_transport *t)
 {
-	const struct lsgc_group_addr *a = &m->t->addr;
+	const struct lsgc_group_addr *a = &t->addr;
 
 	if (nla_put_u16(skb, LSGC_A_FAMILY, a->family) ||
 	    nla_put(skb, LSGC_A_ADDR, lsgc_nl_addr_len(a->family), a->addr) ||
 	    nla_put_u16(skb, LSGC_A_PORT, ntohs(a->port)) ||
-	    nla_put_u32(skb, LSGC_A_IFINDEX, a->ifindex) ||
+	    nla_put_u32(skb, LSGC_A_IFINDEX, a->ifindex))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Attributes that say which membership a message is about. */
+static int lsgc_nl_put_keys(struct sk_buff *skb, const struct lsgc_member *m)
+{
+	if (lsgc_nl_put_group_keys(skb, m->t) ||
 	    nla_put(skb, LSGC_A_ID, LSGC_ID_LEN, m->id))
 		return -EMSGSIZE;
 	return 0;
@@ -297,6 +307,9 @@ static int lsgc_nl_put_state(struct sk_buff *skb, const struct lsgc_member *m)
 	if (m->state == LSGC_STATE_FAILED &&
 	    nla_put_u32(skb, LSGC_A_ERROR, m->err))
 		return -EMSGSIZE;
+	if (m->join_time &&
+	    nla_put_u64_64bit(skb, LSGC_A_JOIN_TIME, m->join_time, LSGC_A_PAD))
+		return -EMSGSIZE;
 	if (v && (nla_put_u64_64bit(skb, LSGC_A_VIEW_ID, v->id, LSGC_A_PAD) ||
 		  nla_put_u32(skb, LSGC_A_VIEW_SIZE, v->count)))
 		return -EMSGSIZE;
@@ -334,13 +347,47 @@ static int lsgc_nl_fill_group(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/* Where a member's packets come from, once one arrived. */
+static int lsgc_nl_put_src(struct sk_buff *skb, const struct lsgc_src *src,
+			   int addr_attr, int port_attr)
+{
+	if (!src->family)
+		return 0;
+	if (nla_put(skb, addr_attr, lsgc_nl_addr_len(src->family), src->addr) ||
+	    nla_put_u16(skb, port_attr, ntohs(src->port)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* What the local membership knows of another member; m->lock held. */
+static int lsgc_nl_put_other(struct sk_buff *skb, const struct lsgc_member *m,
+			     const struct lsgc_peer *p, u32 no)
+{
+	unsigned long heard = 0;
+
+	if (m->role != LSGC_ROLE_LEADER && no == m->leader)
+		heard = m->leader_heard;
+	else if (p)
+		heard = p->last_heard;
+	if (heard &&
+	    nla_put_u32(skb, LSGC_MEMBER_A_LAST_HEARD_MS,
+			jiffies_to_msecs(jiffies - heard)))
+		return -EMSGSIZE;
+	if (p && p->hb_heard &&
+	    (nla_put_u64_64bit(skb, LSGC_MEMBER_A_DELIVERED, p->hb_delivered,
+			       LSGC_MEMBER_A_PAD) ||
+	     nla_put_u64_64bit(skb, LSGC_MEMBER_A_HIGH, p->hb_high,
+			       LSGC_MEMBER_A_PAD)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* One member of @m's installed view; m->lock held. */
 static int lsgc_nl_put_member(struct sk_buff *skb, struct lsgc_member *m,
 			      const struct lsgc_view_ent *e)
 {
-	bool self = e->member == m->self;
 	struct lsgc_peer *p = lsgc_peer_find(m, e->member);
-	unsigned long heard = 0;
+	bool self = e->member == m->self;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, LSGC_A_MEMBER);
@@ -350,6 +397,11 @@ static int lsgc_nl_put_member(struct sk_buff *skb, struct lsgc_member *m,
 	    nla_put(skb, LSGC_MEMBER_A_ID, LSGC_ID_LEN, e->id) ||
 	    (e->member == m->view->leader &&
 	     nla_put_flag(skb, LSGC_MEMBER_A_LEADER)))
+		goto err;
+	if (p && (lsgc_nl_put_src(skb, &p->src, LSGC_MEMBER_A_ADDR,
+				  LSGC_MEMBER_A_PORT) ||
+		  nla_put_u64_64bit(skb, LSGC_MEMBER_A_JOIN_TIME, p->join_time,
+				    LSGC_MEMBER_A_PAD)))
 		goto err;
 	if (self) {
 		if (nla_put_flag(skb, LSGC_MEMBER_A_SELF) ||
@@ -361,20 +413,8 @@ static int lsgc_nl_put_member(struct sk_buff *skb, struct lsgc_member *m,
 		    nla_put_u64_64bit(skb, LSGC_MEMBER_A_STABLE, m->stable,
 				      LSGC_MEMBER_A_PAD))
 			goto err;
-	} else {
-		if (m->role != LSGC_ROLE_LEADER && e->member == m->leader)
-			heard = m->leader_heard;
-		else if (p)
-			heard = p->last_heard;
-		if (heard &&
-		    nla_put_u32(skb, LSGC_MEMBER_A_LAST_HEARD_MS,
-				jiffies_to_msecs(jiffies - heard)))
-			goto err;
-		/* Only the leader learns what the others delivered. */
-		if (m->role == LSGC_ROLE_LEADER && p &&
-		    nla_put_u64_64bit(skb, LSGC_MEMBER_A_DELIVERED,
-				      p->delivered, LSGC_MEMBER_A_PAD))
-			goto err;
+	} else if (lsgc_nl_put_other(skb, m, p, e->member)) {
+		goto err;
 	}
 	nla_nest_end(skb, nest);
 	return 0;
@@ -451,7 +491,7 @@ static int lsgc_nl_fill_stats(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr;
 
 	for (i = 0; i < __LSGC_STAT_MAX; i++)
-		vals[i] = READ_ONCE(m->stats[i]);
+		vals[i] = atomic64_read(&m->stats[i]);
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &lsgc_nl_family, NLM_F_MULTI, LSGC_CMD_STATS_GET);
 	if (!hdr)
@@ -667,6 +707,96 @@ void lsgc_nl_notify(struct lsgc_member *m, enum lsgc_event_type event,
 	hdr = genlmsg_put(skb, 0, 0, &lsgc_nl_family, 0, LSGC_CMD_EVENT_NTF);
 	if (!hdr ||
 	    lsgc_nl_put_event(skb, m, event, member, view_id, reason)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&lsgc_nl_family, net, skb, 0,
+				LSGC_NL_MCGRP_EVENTS, GFP_ATOMIC);
+}
+
+/* May one more security event go out?  At most net.lsgc.security_event_rate
+ * per second and namespace, so that a flood of forged packets cannot turn
+ * into a flood of notifications; the ones refused are counted into the
+ * next that goes out.  Returns the count to report, or -1 to stay quiet.
+ */
+static s64 lsgc_nl_sec_allow(struct lsgc_net *ln)
+{
+	unsigned int rate = READ_ONCE(ln->cfg.security_event_rate);
+	struct lsgc_sec_limit *l = &ln->sec_limit;
+	s64 ret = -1;
+
+	/* Off means off: nothing is counted to be reported later either. */
+	if (!rate)
+		return -1;
+	spin_lock_bh(&l->lock);
+	if (time_after_eq(jiffies, l->window + HZ) || !l->window) {
+		l->window = jiffies ?: 1;
+		l->sent = 0;
+	}
+	if (l->sent < rate) {
+		l->sent++;
+		ret = l->suppressed;
+		l->suppressed = 0;
+	} else if (l->suppressed < U32_MAX) {
+		l->suppressed++;
+	}
+	spin_unlock_bh(&l->lock);
+	return ret;
+}
+
+static int lsgc_nl_put_security(struct sk_buff *skb, struct lsgc_transport *t,
+				struct lsgc_member *m, enum lsgc_stat reason,
+				const struct lsgc_src *src, u32 sender,
+				u32 suppressed)
+{
+	if (m ? lsgc_nl_put_keys(skb, m) : lsgc_nl_put_group_keys(skb, t))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, LSGC_A_EVENT, LSGC_EVENT_SECURITY) ||
+	    nla_put_u16(skb, LSGC_A_DROP_REASON, lsgc_nl_stat_attr[reason]) ||
+	    lsgc_nl_put_src(skb, src, LSGC_A_SRC_ADDR, LSGC_A_SRC_PORT) ||
+	    nla_put_u32(skb, LSGC_A_SUPPRESSED, suppressed))
+		return -EMSGSIZE;
+	if (sender && nla_put_u32(skb, LSGC_A_EVENT_MEMBER, sender))
+		return -EMSGSIZE;
+	if (m && (nla_put_u32(skb, LSGC_A_SELF, m->self) ||
+		  nla_put_u32(skb, LSGC_A_SESSION, m->session)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * lsgc_nl_security - announce a refused packet on the "events" group
+ * @t: transport the packet arrived on
+ * @m: the membership that refused it, locked; NULL when it was refused
+ *	before it reached one (authentication)
+ * @reason: the drop counter it was counted in
+ * @src: where it came from
+ * @sender: member number its header claims (0: none)
+ *
+ * Softirq context.  Rate limited per namespace (see lsgc_nl_sec_allow());
+ * costs one test when nobody listens.
+ */
+void lsgc_nl_security(struct lsgc_transport *t, struct lsgc_member *m,
+		      enum lsgc_stat reason, const struct lsgc_src *src,
+		      u32 sender)
+{
+	struct net *net = t->ln->net;
+	struct sk_buff *skb;
+	s64 suppressed;
+	void *hdr;
+
+	if (!genl_has_listeners(&lsgc_nl_family, net, LSGC_NL_MCGRP_EVENTS))
+		return;
+	suppressed = lsgc_nl_sec_allow(t->ln);
+	if (suppressed < 0)
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &lsgc_nl_family, 0, LSGC_CMD_EVENT_NTF);
+	if (!hdr || lsgc_nl_put_security(skb, t, m, reason, src, sender,
+					 suppressed)) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -6,12 +6,17 @@
  * under its lock and transmitted after it is dropped.
  */
 #include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
 
 #include "lsgc.h"
+#include "netlink.h"
 
 /* A packet whose header and body passed the parsers. */
 struct lsgc_rx {
 	struct lsgc_hdr h;
+	struct lsgc_src src;
 	const u8 *body;
 	unsigned int blen;
 	union {
@@ -144,17 +149,22 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_SESSION);
 		return;
 	}
+	lsgc_member_stat_add(m, LSGC_STAT_RX_PACKETS, 1);
+	lsgc_member_stat_add(m, LSGC_STAT_RX_BYTES, skb->len);
 	p = h->sender ? lsgc_peer_find(m, h->sender) : NULL;
 	if (p) {
 		/* Before the loopback test below: a replay of our own
 		 * packets is a replay too.
 		 */
 		if (!lsgc_replay_check(&p->replay, h->counter)) {
-			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_REPLAY);
+			lsgc_nl_security(m->t, m, LSGC_STAT_DROP_REPLAY,
+					 &rx->src, h->sender);
 			return;
 		}
 		p->last_heard = jiffies;
 		p->heard = true;
+		p->src = rx->src;
 	} else if (h->sender != m->leader && h->type != LSGC_T_DATA &&
 		   !(h->type == LSGC_T_JOIN_REQ && !h->sender)) {
 		/* Only a joiner and (before we installed the view that
@@ -241,6 +251,22 @@ static bool lsgc_rx_session_known(struct lsgc_transport *t,
 	return false;
 }
 
+/* Where the packet came from: the UDP header was pulled, but the network
+ * and transport headers are still where the stack left them.
+ */
+static void lsgc_rx_source(const struct sk_buff *skb, struct lsgc_src *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->port = udp_hdr(skb)->source;
+	if (ip_hdr(skb)->version == 4) {
+		src->family = AF_INET;
+		memcpy(src->addr, &ip_hdr(skb)->saddr, 4);
+	} else {
+		src->family = AF_INET6;
+		memcpy(src->addr, &ipv6_hdr(skb)->saddr, 16);
+	}
+}
+
 /**
  * lsgc_receive - process one packet from the transport
  * @t: transport it arrived on
@@ -270,8 +296,11 @@ void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb)
 		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_SESSION);
 		goto out;
 	}
+	lsgc_rx_source(skb, &rx.src);
 	if (lsgc_open(t, skb, &rx.h)) {
 		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_AUTH);
+		lsgc_nl_security(t, NULL, LSGC_STAT_DROP_AUTH, &rx.src,
+				 rx.h.sender);
 		goto out;
 	}
 	rx.body = skb->data + LSGC_HDR_LEN;

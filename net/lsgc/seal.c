@@ -42,11 +42,18 @@ int lsgc_seal(struct lsgc_member *m, struct sk_buff *skb)
  * @skb: the packet, linear, data at the LSGC header
  * @h: its parsed header
  *
+ * A sealed packet (LSGC_HDR_SEALED) can only be opened with its session's
+ * key, and no session holds one until the AEAD lands: it fails.  A clear
+ * packet is accepted, since every session is insecure; once secure
+ * sessions exist, a clear packet claiming one of them fails here too.
+ *
  * Return: 0 if the packet may be parsed further, else a negative errno;
  * the caller drops the packet and counts an authentication failure.
  */
 int lsgc_open(struct lsgc_transport *t, struct sk_buff *skb,
 	      const struct lsgc_hdr *h)
 {
+	if (h->flags & LSGC_HDR_SEALED)
+		return -EBADMSG;
 	return 0;
 }

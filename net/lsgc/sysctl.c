@@ -17,6 +17,7 @@ static int lsgc_window_max = 4096;
 static int lsgc_backlog_min = 64;
 static int lsgc_backlog_max = 65536;
 static int lsgc_nak_max = 1000;
+static int lsgc_sec_rate_max = 10000;
 
 #define LSGC_SYSCTL(name, lo, hi) {					\
 	.procname = #name,						\
@@ -36,6 +37,7 @@ static const struct ctl_table lsgc_sysctl_template[] = {
 	LSGC_SYSCTL(backlog, &lsgc_backlog_min, &lsgc_backlog_max),
 	LSGC_SYSCTL(nak_delay_ms, SYSCTL_ONE, &lsgc_nak_max),
 	LSGC_SYSCTL(retransmit_ms, &lsgc_ms_min, &lsgc_hb_max),
+	LSGC_SYSCTL(security_event_rate, SYSCTL_ZERO, &lsgc_sec_rate_max),
 	{ }
 };
 
@@ -52,6 +54,7 @@ void lsgc_config_defaults(struct lsgc_config *cfg)
 	cfg->backlog = 256;
 	cfg->nak_delay_ms = 20;
 	cfg->retransmit_ms = 200;
+	cfg->security_event_rate = 10;
 }
 
 int lsgc_sysctl_register(struct lsgc_net *ln)

@@ -60,6 +60,7 @@ TRACE_DEFINE_ENUM(LSGC_STAT_DROP_BACKLOG);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_NOMEM);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_RCVBUF);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_STALE);
+TRACE_DEFINE_ENUM(LSGC_STAT_DROP_REPLAY);
 
 TRACE_EVENT(lsgc_join,
 	    TP_PROTO(const struct lsgc_member *m, int step, u32 member,
@@ -241,7 +242,8 @@ TRACE_EVENT(lsgc_drop,
 				       { LSGC_STAT_DROP_BACKLOG, "backlog" },
 				       { LSGC_STAT_DROP_NOMEM, "nomem" },
 				       { LSGC_STAT_DROP_RCVBUF, "rcvbuf" },
-				       { LSGC_STAT_DROP_STALE, "stale" }))
+				       { LSGC_STAT_DROP_STALE, "stale" },
+				       { LSGC_STAT_DROP_REPLAY, "replay" }))
 );
 
 #endif /* _NET_LSGC_TRACE_H */

@@ -285,8 +285,10 @@ static bool lsgc_xmit6(struct lsgc_transport *t, struct sock *sk,
  *	lsgc_transport_headroom() bytes of headroom; consumed
  *
  * Callable from any context, never under a member's lock.
+ *
+ * Return: the bytes handed to the IP layer, or 0 if the packet was lost.
  */
-void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
+unsigned int lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
 {
 	unsigned int len = skb->len;
 	struct sock *sk;
@@ -297,7 +299,7 @@ void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
 	if (unlikely(!sk)) {
 		rcu_read_unlock_bh();
 		kfree_skb(skb);
-		return;
+		return 0;
 	}
 	skb->dev = NULL;
 	skb_reset_inner_headers(skb);
@@ -308,8 +310,9 @@ void lsgc_transport_xmit(struct lsgc_transport *t, struct sk_buff *skb)
 	rcu_read_unlock_bh();
 	if (!sent) {
 		lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_ERRORS);
-		return;
+		return 0;
 	}
 	lsgc_stat_inc(t->ln, NULL, LSGC_STAT_TX_PACKETS);
 	lsgc_stat_add(t->ln, NULL, LSGC_STAT_TX_BYTES, len);
+	return len;
 }

@@ -23,7 +23,8 @@ int lsgc_wire_parse_hdr(const u8 *p, size_t len, struct lsgc_hdr *h)
 		return LSGC_WIRE_VERSION_BAD;
 	if (!w->type || w->type >= __LSGC_T_MAX)
 		return LSGC_WIRE_TYPE_BAD;
-	if (w->flags)
+	h->flags = get_unaligned_be16(&w->flags);
+	if (h->flags & ~LSGC_HDR_SEALED)
 		return LSGC_WIRE_FIELD_BAD;
 	h->type = w->type;
 	h->session = get_unaligned_be32(&w->session);

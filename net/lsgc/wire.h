@@ -22,6 +22,7 @@ enum lsgc_wire_err {
 
 struct lsgc_hdr {
 	u8	type;
+	u16	flags;
 	u32	session;
 	u32	epoch;
 	u32	sender;

@@ -4,7 +4,8 @@
 # Malformed packets from the wire.  While three members (namespaces 1-3)
 # exchange ordered traffic, lsgc_inject in namespace 4 listens to the group
 # and then sends truncated, short-bodied, wrong-version, wrong-session,
-# bad-type, oversized, random, replayed and not-a-member packets to it.  The
+# bad-type, oversized, random, replayed, not-a-member, sealed (no session
+# has a key to open them) and reserved-flag packets to it.  The
 # group keeps working (identical, complete total order) and every member
 # namespace counts the drops in /proc/net/lsgc/stats.
 . "$(dirname "$0")/group_lib.sh"
@@ -12,8 +13,8 @@
 N=${GRP_N:-300}
 RATE=${GRP_RATE:-30}
 K=${GRP_INJECT:-20}
-kinds=(trunc shortbody version session type oversize random replay notmember)
-ktap_plan 12
+kinds=(trunc shortbody version session type oversize random replay notmember sealed flags)
+ktap_plan 13
 grp_init 4
 done_when=(-X "s1:$N" -X "s2:$N" -H -t 240000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 3 "${done_when[@]}"
@@ -23,7 +24,7 @@ grp_member r1 3 "${done_when[@]}"
 ktap_check "three members formed the group" grp_wait_all ready 60 s1 s2 r1
 grp_wait_data r1 20 60
 
-counters=(rx_packets drop_malformed drop_version drop_session drop_not_member drop_duplicate)
+counters=(rx_packets drop_malformed drop_version drop_session drop_not_member drop_replay drop_auth)
 declare -A before after
 for i in 1 2 3; do
 	for c in "${counters[@]}"; do before[$i.$c]=$(grp_stat "$i" "$c"); done
@@ -32,7 +33,17 @@ ip netns exec "$(grp_ns 4)" "$GRP_DIR/lsgc_inject" -i eth0 -s "$(lsgc_ns_ip4 4)"
 	-g "$GRP_ADDR" -p "$GRP_PORT" -w 2000 -n "$K" "${kinds[@]}" >"$W/inject.out" 2>&1
 irc=$?
 sed 's/^/# inject: /' "$W/inject.out"
-ktap_check "the injector sent every kind (exit 0)" test "$irc" = 0
+sent_of() { awk -v k="$1" '$1 == "inject" && $2 == k { print $3 }' "$W/inject.out"; }
+sent_every_kind() {
+	local k n bad=
+	[ "$irc" = 0 ] || bad+=" exit $irc"
+	for k in "${kinds[@]}"; do
+		n=$(sent_of "$k")
+		[ "${n:-0}" -gt 0 ] || bad+=" $k:${n:-none}"
+	done
+	[ -z "$bad" ] || { echo "# not sent:$bad"; return 1; }
+}
+ktap_check "the injector sent every kind (exit 0)" sent_every_kind
 
 all=(s1 s2 r1)
 ktap_check "members delivered everything" grp_wait_all done 240 "${all[@]}"
@@ -53,7 +64,6 @@ ktap_check "identical, complete total order despite the injection" \
 
 # Each member namespace received every injected packet (clean link):
 # counter deltas at least as large as what was sent of each kind.
-sent_of() { awk -v k="$1" '$1 == "inject" && $2 == k { print $3 }' "$W/inject.out"; }
 check_counter() {
 	local c=$1 min=$2 i d bad=
 	for i in 1 2 3; do
@@ -73,11 +83,12 @@ for i in 1 2 3; do
 done
 ktap_check "rx_packets counts the injected packets" \
 	check_counter rx_packets $(( $(sent_of trunc) + $(sent_of version) ))
-ktap_check "truncated and short-bodied packets: drop_malformed" \
-	check_counter drop_malformed $(( $(sent_of trunc) + $(sent_of shortbody) ))
+ktap_check "truncated, short-bodied and reserved-flag packets: drop_malformed" \
+	check_counter drop_malformed $(( $(sent_of trunc) + $(sent_of shortbody) + $(sent_of flags) ))
 ktap_check "wrong version: drop_version" check_counter drop_version "$(sent_of version)"
 ktap_check "wrong session: drop_session" check_counter drop_session "$(sent_of session)"
-ktap_check "replayed packets: drop_duplicate" check_counter drop_duplicate "$(sent_of replay)"
+ktap_check "replayed packets: drop_replay" check_counter drop_replay "$(sent_of replay)"
+ktap_check "sealed packets (no key to open them): drop_auth" check_counter drop_auth "$(sent_of sealed)"
 ktap_check "strangers' packets: drop_not_member" check_counter drop_not_member "$(sent_of notmember)"
 grp_diag_stats_all
 grp_check_clean

@@ -11,7 +11,7 @@
 N=${GRP_N:-400}
 RATE=${GRP_RATE:-40}
 NJ=60
-ktap_plan 7
+ktap_plan 8
 grp_init 5
 grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" || true
 done_when=(-X "s1:$N" -X "s2:$N" -X "j2:$NJ" -H -t 240000)

@@ -14,8 +14,10 @@
  *   type       real session, type 0 or >= __LSGC_T_MAX        drop_malformed
  *   oversize   real session and sender, DATA, 60000 bytes     (any drop)
  *   random     random bytes of random length                  (any drop)
- *   replay     captured group packets sent again unchanged    drop_duplicate
+ *   replay     captured members' packets sent again unchanged drop_replay
  *   notmember  captured packets, sender changed to a stranger drop_not_member
+ *   sealed     captured packets, flagged as AEAD-sealed        drop_auth
+ *   flags      captured packets, a reserved header flag set   drop_malformed
  *
  * "Real session" and "captured" need traffic on the group: the injector
  * listens to it first (-w) on a UDP socket of its own.  Prints one line
@@ -191,6 +193,14 @@ static int real_session(__u32 *session, __u32 *sender, __u32 *epoch)
 	return -1;
 }
 
+static bool is_member_packet(const struct captured *c)
+{
+	const struct wire_hdr *h = (const void *)c->buf;
+
+	return c->len >= sizeof(*h) && h->version == WIRE_VERSION &&
+	       h->session && h->sender && !h->flags;
+}
+
 static int capture(int ms)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -228,6 +238,25 @@ static int capture(int ms)
 	}
 	close(fd);
 	return n_cap;
+}
+
+/* The @i-th (cyclically) captured packet a member sent: a valid header
+ * with a sender number, so that its replay is judged by that sender's
+ * replay window.  NULL if none was captured.
+ */
+static struct captured *member_packet(int i)
+{
+	int k, n = 0, want;
+
+	for (k = 0; k < n_cap; k++)
+		n += is_member_packet(&cap[k]);
+	if (!n)
+		return NULL;
+	want = i % n;
+	for (k = 0; k < n_cap; k++)
+		if (is_member_packet(&cap[k]) && !want--)
+			return &cap[k];
+	return NULL;
 }
 
 static int inject(const char *kind, int count)
@@ -283,19 +312,23 @@ static int inject(const char *kind, int count)
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
-		} else if (!strcmp(kind, "replay") || !strcmp(kind, "notmember")) {
+		} else if (!strcmp(kind, "replay") || !strcmp(kind, "notmember") ||
+			   !strcmp(kind, "sealed") || !strcmp(kind, "flags")) {
+			struct wire_hdr *h = (void *)p;
 			struct captured *c;
 
-			if (!n_cap)
+			c = member_packet(i);
+			if (!c)
 				break;
-			c = &cap[i % n_cap];
 			memcpy(p, c->buf, c->len);
 			len = c->len;
-			if (!strcmp(kind, "notmember") && len >= sizeof(struct wire_hdr)) {
-				struct wire_hdr *h = (void *)p;
-
+			if (!strcmp(kind, "notmember")) {
 				h->sender = htonl(0x7ffffff0u + (i & 7));
 				h->counter = htobe64(rnd() >> 1);
+			} else if (!strcmp(kind, "sealed")) {
+				h->flags = htons(1);	/* LSGC_HDR_SEALED */
+			} else if (!strcmp(kind, "flags")) {
+				h->flags = htons(2 << (i % 15));
 			}
 			/* From the injector's own address: a copy spoofed
 			 * with a receiver's own address would be dropped by
@@ -324,7 +357,7 @@ static void usage(void)
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS] [-n N] [-S SEED] KIND...\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
-"          replay, notmember; session-dependent kinds then use the real session)\n");
+"          replay, notmember, sealed, flags; session-dependent kinds then use the real session)\n");
 	exit(1);
 }
 

@@ -15,7 +15,7 @@
 
 N=${GRP_N:-400}
 RATE=${GRP_RATE:-40}
-ktap_plan 9
+ktap_plan 10
 grp_init 5
 done_when=(-X "s1:$N" -X "s2:$N" -W d -W z -H -t 240000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 5 "${done_when[@]}"

@@ -5,10 +5,11 @@
 # order: s1 creates the group, s2 and s3 join, s2 leaves, s3 is cut off
 # and expelled.  The leader's namespace must see, as JSON and as text:
 #
-#   view 1 (1 member), join s2, view 2 (2), join s3, view 3 (3),
+#   view 1 (1 member), leader s1, join s2, view 2 (2), join s3, view 3 (3),
 #   leave s2, view 4 (2), expel s3 (ETIMEDOUT), view 5 (1)
 #
-# and s3's namespace: view 3 (3), view 4 (2), then its own failure.  Every
+# and s3's namespace: view 3 (3), its leader s1, view 4 (2), then its own
+# failure.  Every
 # monitor ends cleanly on SIGINT.
 . "$(dirname "$0")/monitor_lib.sh"
 
@@ -66,6 +67,7 @@ expect_seq() {
 	fi
 }
 want1='view s1 - 1 1 -
+leader s1 s1 1 1 -
 join s1 s2 2 - -
 view s1 - 2 2 -
 join s1 s3 3 - -
@@ -76,13 +78,15 @@ expel s1 s3 5 - ETIMEDOUT
 view s1 - 5 1 -'
 ktap_check "leader's events, JSON: views, joins, leave, expel in order" expect_seq t1 "$want1"
 want3='view s3 - 3 3 -
+leader s3 s1 3 3 -
 view s3 - 4 2 -
 failed s3 s3 - - ECONNRESET'
-ktap_check "s3's events, JSON: its views, then its failure" expect_seq m3 "$want3"
+ktap_check "s3's events, JSON: its views and leader, then its failure" expect_seq m3 "$want3"
 
 text_seq() {
 	local want got
 	want='[239.7.7.7:7007 id s1] view 1 members 1 leader 1
+[239.7.7.7:7007 id s1] leader 1 id s1 view 1 members 1
 [239.7.7.7:7007 id s1] join member 2 id s2 view 2
 [239.7.7.7:7007 id s1] view 2 members 2 leader 1
 [239.7.7.7:7007 id s1] join member 3 id s3 view 3

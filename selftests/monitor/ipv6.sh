@@ -40,7 +40,7 @@ ktap_check "the table brackets the IPv6 address" table
 mon_stop m1
 ktap_check "the view events name the IPv6 group" \
 	sh -c "grep -v '$MON_PROBE_PORT' '$W/m1.out' | python3 '$MON_DIR/jcheck.py' --lines \
-	'[(e[\"event\"], e[\"view\"]) for e in d if e[\"address\"] == \"ff02::77\"] == [(\"view\", 1), (\"join\", 2), (\"view\", 2)]' \
+	'[(e[\"event\"], e[\"view\"]) for e in d if e[\"address\"] == \"ff02::77\"] == [(\"view\", 1), (\"leader\", 1), (\"join\", 2), (\"view\", 2)]' \
 	'all(e[\"family\"] == \"inet6\" for e in d if e[\"address\"] == \"ff02::77\")'"
 grp_check_clean
 ktap_finish

@@ -41,9 +41,10 @@ def main():
     failed = 0
     for expr in args:
         try:
+            # d is a global, so that comprehensions see it too.
             ok = eval(expr, {"by": by, "ids": ids, "len": len,
                              "sorted": sorted, "set": set, "all": all,
-                             "any": any, "sum": sum}, {"d": d})
+                             "any": any, "sum": sum, "d": d})
         except Exception as e:  # a failed lookup is a failed check
             ok = False
             print(f"# {expr}: {type(e).__name__}: {e}")

@@ -5,15 +5,17 @@
 # members in three namespaces (s1 creates the session in ns 1, s2 and s3
 # join from ns 2 and 3, s4 joins from ns 1 beside s1).  Every namespace
 # must show exactly its own memberships with the right role, view,
-# member count and numbers, in tables and in JSON; filters select; the
-# counters agree with /proc/net/lsgc/stats; and once the module is gone
-# the tool says so.
+# member count and numbers, in tables and in JSON; each member's source
+# address, join time and progress; filters select; the counters agree
+# with /proc/net/lsgc/stats and count each membership's own packets; and
+# once the module is gone the tool says so.
 . "$(dirname "$0")/monitor_lib.sh"
 
-ktap_plan 25
+ktap_plan 28
 mon_init 3
 grp_sysctl_all heartbeat_timeout_ms 3000 || true
 hold=(-m 4 -t 600000)
+t0=$(date +%s%3N)
 grp_member s1 1 -c "${hold[@]}"
 grp_wait s1 joined 30
 grp_member s2 2 "${hold[@]}"
@@ -25,6 +27,9 @@ if ! grp_wait_all ready 90 s1 s2 s3 s4; then
 	ktap_finish
 fi
 ktap_ok "four members joined (view of 4)"
+t1=$(date +%s%3N)
+# Heartbeats (every 100 ms) tell every member what the others delivered.
+sleep 1
 
 common='all(x["address"] == "239.7.7.7" and x["port"] == 7007 and x["family"] == "inet" and x["ifname"] == "eth0" and x["view"] == 4 and x["members"] == 4 and x["epoch"] == 4 and x["cipher"] == "none" and x["state"] == "member" and x["leader"] == 1 and x["session"] != 0 for x in d)'
 ktap_check "ns 1: group show -j lists s1 (leader, member 1) and s4 (member)" \
@@ -55,7 +60,24 @@ ktap_check "ns 2: member list -j shows the four identities, s1 leader, s2 self" 
 	'by(d, "member_id", "s1")["member"] == 1' \
 	'all("delivered" in x and "high" in x and "stable" in x for x in d if x["self"])' \
 	'all(x["last_heard_ms"] < 3000 for x in d if not x["self"])' \
-	'all("delivered" not in x for x in d if not x["self"])'
+	'all(x["delivered"] >= 4 and x["received"] >= x["delivered"] and x["high"] == x["received"] for x in d)'
+ip1=$(lsgc_ns_ip4 1) ip2=$(lsgc_ns_ip4 2) ip3=$(lsgc_ns_ip4 3)
+ktap_check "ns 2: member list -j: where each member's packets come from" \
+	jshow 2 "member list" \
+	"[by(d, \"member_id\", s)[\"src_addr\"] for s in (\"s1\", \"s2\", \"s3\", \"s4\")] == [\"$ip1\", \"$ip2\", \"$ip3\", \"$ip1\"]" \
+	'all(x["src_port"] == 7007 for x in d)'
+# At the leader a member's join time is its admission, so they follow the
+# member numbers; elsewhere those admitted before the local membership
+# share its own join time.
+ktap_check "ns 1: join times: within the test, in admission order at the leader" \
+	jshow 1 "member list 239.7.7.7:7007 id s1" \
+	"all($t0 <= x[\"join_time_ms\"] <= $t1 for x in d)" \
+	'[x["join_time_ms"] for x in sorted(d, key=lambda x: x["member"])] == sorted(x["join_time_ms"] for x in d)'
+ktap_check "ns 1: group show -j join times: within the test; the leader first" \
+	jshow 1 "group show" \
+	"all($t0 <= x[\"join_time_ms\"] <= $t1 for x in d)" \
+	'by(d, "id", "s1")["join_time_ms"] <= by(d, "id", "s4")["join_time_ms"]'
+unset -v ip1 ip2 ip3
 ktap_check "ns 1: member list -j shows both memberships' views; the leader knows what each delivered" \
 	jshow 1 "member list" 'len(d) == 8' \
 	'ids([x for x in d if x["id"] == "s1"], "member_id") == ["s1", "s2", "s3", "s4"]' \
@@ -120,7 +142,10 @@ ktap_check "stats -j: per-membership counters and namespace totals agree with /p
 	"sum(g[\"stats\"][\"views_installed\"] for g in d[\"groups\"]) == $views" \
 	'by(d["groups"], "id", "s1")["stats"]["views_installed"] == 4' \
 	"by(d[\"groups\"], \"id\", \"s4\")[\"stats\"][\"views_installed\"] == 5 - $s4no" \
-	'd["total"]["stats"]["rx_packets"] > 0'
+	'd["total"]["stats"]["rx_packets"] > 0' \
+	'all(g["stats"][c] > 0 for g in d["groups"] for c in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes"))' \
+	'all(g["stats"]["tx_packets"] <= d["total"]["stats"]["tx_packets"] for g in d["groups"])' \
+	'0 <= d["total"]["stats"]["tx_packets"] - sum(g["stats"]["tx_packets"] for g in d["groups"]) <= 20'
 ktap_check "stats -j filtered by group: no namespace totals" \
 	jshow 1 "stats 239.7.7.7:7007 id s1" 'len(d["groups"]) == 1' '"total" not in d'
 stats_long() {

@@ -64,7 +64,7 @@ ktap_check "lsgc_rekey: the epoch follows the view" has ' lsgc_rekey: .* epoch=1
 ktap_check "lsgc_nak_send and lsgc_nak_recv under loss" \
 	sh -c "grep -q ' lsgc_nak_send: ' '$W/trace.txt' && grep -q ' lsgc_nak_recv: ' '$W/trace.txt'"
 ktap_check "lsgc_retransmit: repairs" has ' lsgc_retransmit: .* repair'
-ktap_check "lsgc_drop: duplicates dropped, with their reason" has ' lsgc_drop: .* reason=duplicate'
+ktap_check "lsgc_drop: network duplicates dropped by the replay window, with their reason" has ' lsgc_drop: .* reason=replay'
 ktap_check "lsgc_leave: the leader saw s2 leave" has ' lsgc_leave: .* self=1 member=2 '
 ip netns exec "$GRP_HUB" tc qdisc del dev v2 root 2>/dev/null
 grp_check_clean

@@ -7,7 +7,7 @@
 # output of the tool carries anything that looks like key material.
 . "$(dirname "$0")/monitor_lib.sh"
 
-ktap_plan 12
+ktap_plan 11
 mon_init 2
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 nobody() {
@@ -80,7 +80,7 @@ ranges() {
 	local bad= f v r
 	for spec in heartbeat_interval_ms:9:60001 heartbeat_timeout_ms:49:60001 \
 		join_timeout_ms:99:60001 window:0:4097 backlog:63:65537 \
-		nak_delay_ms:0:1001 retransmit_ms:9:60001; do
+		nak_delay_ms:0:1001 retransmit_ms:9:60001 security_event_rate:-1:10001; do
 		IFS=: read -r f lo hi <<<"$spec"
 		v=$(sysctl_read 1 "/proc/sys/net/lsgc/$f")
 		for x in "$lo" "$hi" -1; do

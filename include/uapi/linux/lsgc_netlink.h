@@ -17,6 +17,16 @@
  *   LSGC_A_ADDR (4 or 16 bytes) with LSGC_A_PORT (required with it),
  *   LSGC_A_IFINDEX or LSGC_A_IFNAME, and LSGC_A_ID.
  * Every other attribute in a request is refused with an extended ACK.
+ *
+ * Events (LSGC_CMD_EVENT_NTF) carry the keys of the membership they
+ * happened at, LSGC_A_EVENT and what the event needs.  A security event
+ * is about a refused packet: LSGC_A_DROP_REASON (LSGC_STATS_A_DROP_AUTH,
+ * _REPLAY or _UNKNOWN_EPOCH), LSGC_A_SRC_ADDR and LSGC_A_SRC_PORT, the
+ * claimed sender in LSGC_A_EVENT_MEMBER, and LSGC_A_SUPPRESSED, the
+ * security events the namespace's rate limit (net.lsgc.security_event_rate
+ * per second) dropped since the previous one went out.  A packet refused
+ * before it could be matched to a membership (authentication) carries the
+ * group's keys without LSGC_A_ID.
  */
 #ifndef _UAPI_LINUX_LSGC_NETLINK_H
 #define _UAPI_LINUX_LSGC_NETLINK_H
@@ -26,7 +36,7 @@
 #define LSGC_GENL_NAME		"lsgc"
 #define LSGC_GENL_VERSION	1
 
-/* Multicast group of membership (and later security) events. */
+/* Multicast group of membership and security events. */
 #define LSGC_GENL_MCGRP_EVENTS	"events"
 
 /* Largest LSGC_A_CIPHER string, NUL included. */
@@ -56,8 +66,9 @@ enum lsgc_event_type {
 	LSGC_EVENT_JOIN,	/* the leader admitted LSGC_A_EVENT_MEMBER */
 	LSGC_EVENT_LEAVE,	/* the leader saw LSGC_A_EVENT_MEMBER leave */
 	LSGC_EVENT_EXPEL,	/* the leader expelled LSGC_A_EVENT_MEMBER */
-	LSGC_EVENT_LEADER,	/* the session leader changed */
+	LSGC_EVENT_LEADER,	/* the session leader is now LSGC_A_LEADER */
 	LSGC_EVENT_FAILED,	/* this membership ended; errno in LSGC_A_REASON */
+	LSGC_EVENT_SECURITY,	/* a packet was refused; see LSGC_A_DROP_REASON */
 
 	__LSGC_EVENT_MAX,
 	LSGC_EVENT_MAX = __LSGC_EVENT_MAX - 1
@@ -98,12 +109,29 @@ enum lsgc_attr {
 	LSGC_A_EVENT_MEMBER,	/* u32: member number the event is about */
 	LSGC_A_EVENT_ID,	/* binary: LSGC_ID_LEN bytes, its identity */
 	LSGC_A_REASON,		/* u32: errno of an expulsion or failure */
+	LSGC_A_JOIN_TIME,	/* u64: CLOCK_REALTIME ms of the admission */
+	LSGC_A_DROP_REASON,	/* u16: the LSGC_STATS_A_DROP_* counted */
+	LSGC_A_SRC_ADDR,	/* binary: source address, 4 or 16 bytes */
+	LSGC_A_SRC_PORT,	/* u16: source UDP port, host byte order */
+	LSGC_A_SUPPRESSED,	/* u32: security events the rate limit ate */
 
 	__LSGC_A_MAX,
 	LSGC_A_MAX = __LSGC_A_MAX - 1
 };
 
-/* One member of a view, as the local membership knows it. */
+/*
+ * One member of a view, as the local membership knows it.
+ *
+ * LSGC_MEMBER_A_DELIVERED and LSGC_MEMBER_A_HIGH of another member are
+ * what its last heartbeat reported (absent until one arrived); of the
+ * local membership itself they are its own, as LSGC_A_DELIVERED and
+ * LSGC_A_HIGH.  LSGC_MEMBER_A_ADDR and LSGC_MEMBER_A_PORT are where its
+ * packets come from (absent until one arrived; the local membership
+ * learns its own from multicast loopback).  LSGC_MEMBER_A_JOIN_TIME is
+ * when the local membership saw the member admitted: the member's join
+ * for those admitted later than the local membership, the local join for
+ * those already in the group then (the session leader knows each exactly).
+ */
 enum lsgc_member_attr {
 	LSGC_MEMBER_A_UNSPEC,
 	LSGC_MEMBER_A_PAD,
@@ -112,9 +140,12 @@ enum lsgc_member_attr {
 	LSGC_MEMBER_A_LEADER,		/* flag: the session leader */
 	LSGC_MEMBER_A_SELF,		/* flag: the local membership itself */
 	LSGC_MEMBER_A_LAST_HEARD_MS,	/* u32: ms since its last packet */
-	LSGC_MEMBER_A_DELIVERED,	/* u64: acknowledged (leader only) */
-	LSGC_MEMBER_A_HIGH,		/* u64: self only, see LSGC_A_HIGH */
+	LSGC_MEMBER_A_DELIVERED,	/* u64: highest sequence delivered */
+	LSGC_MEMBER_A_HIGH,		/* u64: highest sequence received */
 	LSGC_MEMBER_A_STABLE,		/* u64: self only, see LSGC_A_STABLE */
+	LSGC_MEMBER_A_ADDR,		/* binary: its source address */
+	LSGC_MEMBER_A_PORT,		/* u16: its source UDP port */
+	LSGC_MEMBER_A_JOIN_TIME,	/* u64: CLOCK_REALTIME ms, see below */
 
 	__LSGC_MEMBER_A_MAX,
 	LSGC_MEMBER_A_MAX = __LSGC_MEMBER_A_MAX - 1
@@ -156,6 +187,7 @@ enum lsgc_stats_attr {
 	LSGC_STATS_A_DROP_NOMEM,
 	LSGC_STATS_A_DROP_RCVBUF,
 	LSGC_STATS_A_DROP_STALE,
+	LSGC_STATS_A_DROP_REPLAY,
 
 	__LSGC_STATS_A_MAX,
 	LSGC_STATS_A_MAX = __LSGC_STATS_A_MAX - 1
