@@ -84,6 +84,8 @@ static const char *const stat_names[LSGC_STATS_A_MAX + 1] = {
 	[LSGC_STATS_A_DROP_RCVBUF] = "drop_rcvbuf",
 	[LSGC_STATS_A_DROP_STALE] = "drop_stale",
 	[LSGC_STATS_A_DROP_REPLAY] = "drop_replay",
+	[LSGC_STATS_A_DATA_RECEIVED] = "data_received",
+	[LSGC_STATS_A_UDATA_RECEIVED] = "udata_received",
 };
 
 static const char *const state_names[] = {

@@ -279,23 +279,35 @@ static void lsgc_order_store_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 	}
 }
 
-static bool lsgc_order_data_wanted(struct lsgc_member *m, struct lsgc_peer *p,
-				   const struct lsgc_data *d)
+/* Why a fragment of a message not in the store may not start one: a drop
+ * counter, or __LSGC_STAT_MAX when it may.
+ */
+static enum lsgc_stat lsgc_order_data_refused(struct lsgc_member *m,
+					      struct lsgc_peer *p,
+					      const struct lsgc_data *d)
 {
 	unsigned int limit = 2 * READ_ONCE(m->ln->cfg.backlog) + 1024;
+	enum lsgc_stat useless = p ? LSGC_STAT_DROP_STALE :
+				     LSGC_STAT_DROP_NOT_MEMBER;
 
 	/* Views come from the leader and nobody else. */
 	if ((d->flags & LSGC_DATA_VIEW) && d->origin != m->leader)
-		return false;
+		return useless;
 	/* The sequencer only orders messages of its current members. */
 	if (m->role == LSGC_ROLE_LEADER && !p)
-		return false;
+		return useless;
 	/* A message of a member that already left, or one we saw bound and
 	 * collected: nothing to do with it.
 	 */
 	if (p && m->role == LSGC_ROLE_LEADER && d->msg_no < p->next_msg && !d->seq)
-		return false;
-	return m->nmsgs < limit;
+		return useless;
+	/* The store is bounded: flow control keeps real traffic well below
+	 * the bound, so reaching it means a flood (of strangers' messages,
+	 * which members must cache until their view says who is in).
+	 */
+	if (m->nmsgs >= limit)
+		return LSGC_STAT_DROP_BACKLOG;
+	return __LSGC_STAT_MAX;
 }
 
 /**
@@ -311,6 +323,7 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 	struct lsgc_peer *p = lsgc_peer_find(m, d->origin);
 	struct lsgc_msg *msg;
 
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_DATA_RECEIVED);
 	/* Only the leader may speak for another member (a repair). */
 	if (d->origin != h->sender && h->sender != m->leader) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
@@ -322,9 +335,10 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 	}
 	msg = lsgc_msg_lookup(m, d->origin, d->msg_no);
 	if (!msg) {
-		if (!lsgc_order_data_wanted(m, p, d)) {
-			lsgc_stat_inc(m->ln, m, p ? LSGC_STAT_DROP_STALE :
-				      LSGC_STAT_DROP_NOT_MEMBER);
+		enum lsgc_stat refused = lsgc_order_data_refused(m, p, d);
+
+		if (refused != __LSGC_STAT_MAX) {
+			lsgc_stat_inc(m->ln, m, refused);
 			return;
 		}
 		msg = lsgc_msg_create(m, d->origin, d->msg_no, d->nfrags,

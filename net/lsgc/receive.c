@@ -108,8 +108,14 @@ static void lsgc_rx_udata(struct lsgc_member *m, const struct lsgc_rx *rx,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	}
-	if (!sk || (rx->h.sender == m->self && !lsgc_sk(sk)->recv_own))
-		return;
+	if (rx->h.sender == m->self) {
+		if (!sk || !lsgc_sk(sk)->recv_own)
+			return;
+	} else {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_UDATA_RECEIVED);
+		if (!sk)
+			return;
+	}
 	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf)) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_RCVBUF);
 		return;

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/group_lib.sh"
 
 ND=${GRP_N:-50}
-ktap_plan 6
+ktap_plan 7
 grp_init 4
 common=(-C both -N "$ND" -z 16-1000 -r 50 -m 3 -D 1000 -l 8000 -t 120000)
 grp_member x 3 -C dgram -c -p $((GRP_PORT + 1)) -t 30000
@@ -40,6 +40,19 @@ ktap_check "every member got every other member's datagrams once, with the right
 	--dgram-none "$W/x.log" "$W/a.log:any" "$W/b.log:any" "$W/c.log:any"
 ktap_check "no datagram on the reliable channel" \
 	test "$(cat "$W/a.log" "$W/b.log" "$W/c.log" | grep -c '^D ')" = 0
+# Each of a (ns 1), b (ns 2) and c (ns 4) is alone in its namespace; it
+# received the others' datagrams and delivered those and, LSGC_RECV_OWN
+# being on by default, its own.
+udata_counters() {
+	local i got want="$ND/$((2 * ND))/$((3 * ND))" bad=
+	for i in 1 2 4; do
+		got=$(grp_stat "$i" udata_sent)/$(grp_stat "$i" udata_received)/$(grp_stat "$i" udata_delivered)
+		[ "$got" = "$want" ] || bad+=" ns$i:$got"
+	done
+	[ -z "$bad" ] || { echo "# udata sent/received/delivered, want $want:$bad"; return 1; }
+}
+ktap_check "counters: udata_sent $ND, udata_received $((2 * ND)), udata_delivered $((3 * ND)) in each namespace" \
+	udata_counters
 grp_diag_stats_all
 grp_check_clean
 ktap_finish

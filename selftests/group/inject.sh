@@ -5,7 +5,8 @@
 # exchange ordered traffic, lsgc_inject in namespace 4 listens to the group
 # and then sends truncated, short-bodied, wrong-version, wrong-session,
 # bad-type, oversized, random, replayed, not-a-member, sealed (no session
-# has a key to open them) and reserved-flag packets to it.  The
+# has a key to open them) and reserved-flag packets to it, then floods it
+# with a stranger's messages, which fill the members' bounded store.  The
 # group keeps working (identical, complete total order) and every member
 # namespace counts the drops in /proc/net/lsgc/stats.
 . "$(dirname "$0")/group_lib.sh"
@@ -14,7 +15,7 @@ N=${GRP_N:-300}
 RATE=${GRP_RATE:-30}
 K=${GRP_INJECT:-20}
 kinds=(trunc shortbody version session type oversize random replay notmember sealed flags)
-ktap_plan 13
+ktap_plan 14
 grp_init 4
 done_when=(-X "s1:$N" -X "s2:$N" -H -t 240000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 3 "${done_when[@]}"
@@ -24,7 +25,7 @@ grp_member r1 3 "${done_when[@]}"
 ktap_check "three members formed the group" grp_wait_all ready 60 s1 s2 r1
 grp_wait_data r1 20 60
 
-counters=(rx_packets drop_malformed drop_version drop_session drop_not_member drop_replay drop_auth)
+counters=(rx_packets drop_malformed drop_version drop_session drop_not_member drop_replay drop_auth drop_backlog)
 declare -A before after
 for i in 1 2 3; do
 	for c in "${counters[@]}"; do before[$i.$c]=$(grp_stat "$i" "$c"); done
@@ -32,6 +33,11 @@ done
 ip netns exec "$(grp_ns 4)" "$GRP_DIR/lsgc_inject" -i eth0 -s "$(lsgc_ns_ip4 4)" \
 	-g "$GRP_ADDR" -p "$GRP_PORT" -w 2000 -n "$K" "${kinds[@]}" >"$W/inject.out" 2>&1
 irc=$?
+# More messages than a store holds (2 x backlog + 1024 = 1536).
+ip netns exec "$(grp_ns 4)" "$GRP_DIR/lsgc_inject" -i eth0 -s "$(lsgc_ns_ip4 4)" \
+	-g "$GRP_ADDR" -p "$GRP_PORT" -w 1000 -n 2500 flood >>"$W/inject.out" 2>&1 ||
+	irc=$?
+kinds+=(flood)
 sed 's/^/# inject: /' "$W/inject.out"
 sent_of() { awk -v k="$1" '$1 == "inject" && $2 == k { print $3 }' "$W/inject.out"; }
 sent_every_kind() {
@@ -90,6 +96,17 @@ ktap_check "wrong session: drop_session" check_counter drop_session "$(sent_of s
 ktap_check "replayed packets: drop_replay" check_counter drop_replay "$(sent_of replay)"
 ktap_check "sealed packets (no key to open them): drop_auth" check_counter drop_auth "$(sent_of sealed)"
 ktap_check "strangers' packets: drop_not_member" check_counter drop_not_member "$(sent_of notmember)"
+# The leader (ns 1) refuses a stranger's messages at once; the others
+# cache them until their store is full.
+flooded() {
+	local i bad=
+	for i in 2 3; do
+		[ "$((after[$i.drop_backlog] - before[$i.drop_backlog]))" -gt 0 ] ||
+			bad+=" ns$i"
+	done
+	[ -z "$bad" ] || { echo "# no drop_backlog in:$bad"; return 1; }
+}
+ktap_check "a stranger's flood fills the members' store: drop_backlog" flooded
 grp_diag_stats_all
 grp_check_clean
 ktap_finish

@@ -18,6 +18,9 @@
  *   notmember  captured packets, sender changed to a stranger drop_not_member
  *   sealed     captured packets, flagged as AEAD-sealed        drop_auth
  *   flags      captured packets, a reserved header flag set   drop_malformed
+ *   flood      a stranger's distinct one-fragment messages    drop_backlog
+ *              (members cache them until the store is full;   (non-leaders)
+ *              the leader refuses them at once)               drop_not_member
  *
  * "Real session" and "captured" need traffic on the group: the injector
  * listens to it first (-w) on a UDP socket of its own.  Prints one line
@@ -46,6 +49,18 @@ struct wire_hdr {
 	__be32	epoch;
 	__be32	sender;
 	__be64	counter;
+} __attribute__((packed));
+
+/* The body of DATA, as net/lsgc/messages.h defines it. */
+struct wire_data {
+	__be32	origin;
+	__be32	msg_no;
+	__be16	frag;
+	__be16	nfrags;
+	__be32	flags;
+	__be32	total_len;
+	__be32	reserved;
+	__be64	seq;
 } __attribute__((packed));
 
 #define WIRE_VERSION	1
@@ -309,6 +324,20 @@ static int inject(const char *kind, int count)
 			fill_rand(p, len);
 			hdr(p, WIRE_VERSION, T_DATA, session, sender);
 			h->epoch = htonl(epoch);
+		} else if (!strcmp(kind, "flood")) {
+			struct wire_data *dd = (void *)(p + sizeof(struct wire_hdr));
+			struct wire_hdr *h = (void *)p;
+			size_t body = 32;
+
+			hdr(p, WIRE_VERSION, T_DATA, session, 0x7ffffff8u);
+			h->epoch = htonl(epoch);
+			memset(dd, 0, sizeof(*dd));
+			dd->origin = h->sender;
+			dd->msg_no = htonl(i + 1);
+			dd->nfrags = htons(1);
+			dd->total_len = htonl(body);
+			len = sizeof(*h) + sizeof(*dd) + body;
+			fill_rand(p + sizeof(*h) + sizeof(*dd), body);
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
@@ -356,8 +385,10 @@ static void usage(void)
 	fprintf(stderr,
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS] [-n N] [-S SEED] KIND...\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
+"        sealed flags flood\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
-"          replay, notmember, sealed, flags; session-dependent kinds then use the real session)\n");
+"          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
+"          then use the real session)\n");
 	exit(1);
 }
 

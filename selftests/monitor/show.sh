@@ -145,6 +145,7 @@ ktap_check "stats -j: per-membership counters and namespace totals agree with /p
 	'd["total"]["stats"]["rx_packets"] > 0' \
 	'all(g["stats"][c] > 0 for g in d["groups"] for c in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes"))' \
 	'all(g["stats"]["tx_packets"] <= d["total"]["stats"]["tx_packets"] for g in d["groups"])' \
+	'by(d["groups"], "id", "s4")["stats"]["data_received"] > 0' \
 	'0 <= d["total"]["stats"]["tx_packets"] - sum(g["stats"]["tx_packets"] for g in d["groups"]) <= 20'
 ktap_check "stats -j filtered by group: no namespace totals" \
 	jshow 1 "stats 239.7.7.7:7007 id s1" 'len(d["groups"]) == 1' '"total" not in d'
