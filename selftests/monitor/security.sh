@@ -22,7 +22,9 @@ mon_start x1 1 -t
 mon_start j2 2 -j -t
 ktap_check "three monitors subscribed" mon_sync j1 x1 j2
 
-done_when=(-X "s1:$N" -X "s2:$N" -t 600000)
+# -H: members hold (and keep sending heartbeats, which the injector
+# replays) once done, however slow the kernel.
+done_when=(-X "s1:$N" -X "s2:$N" -H -t 600000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 2 "${done_when[@]}"
 grp_wait s1 joined 30
 grp_member s2 2 -n "$N" -r "$RATE" -m 2 "${done_when[@]}"
