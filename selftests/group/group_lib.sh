@@ -46,6 +46,15 @@ grp_init() {
 	lsgc_modprobe veth bridge sch_netem
 	lsgc_ns_create "$GRP_NS_N" "$GRP_PREFIX" ||
 		{ echo "# cannot create namespaces"; exit 1; }
+	# A slow kernel (the debug lane scales timeouts) delays heartbeats
+	# and join answers past the defaults: scale the failure detector
+	# alike, so that only real silence expels.  Tests that set their own
+	# values do so after this.
+	local scale=${LSGC_TIMEOUT_SCALE:-1}
+	if [ "$scale" -gt 1 ]; then
+		grp_sysctl_all heartbeat_timeout_ms $((500 * scale)) || true
+		grp_sysctl_all join_timeout_ms $((2000 * scale)) || true
+	fi
 }
 
 grp_ns() { echo "$GRP_PREFIX$1"; }
