@@ -304,9 +304,7 @@ grp_order_run() {
 	for m in s1 s2 s3 s4; do args+=(--sent "$m=$n"); done
 	ktap_check "identical total order at all six members" \
 		grp_order_check --data "$total" "${args[@]}"
-	for ((i = 1; i <= 6; i++)); do
-		ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
-	done
+	grp_diag_stats_all
 	ktap_check "identical delivered counts" test "$(grp_count s1 D)" = "$(grp_count r2 D)"
 	grp_check_clean
 	ktap_finish
@@ -340,8 +338,12 @@ grp_first_line() { grep -n -m1 -E "$2" "$W/$1.log" | cut -d: -f1 | grep . || ech
 grp_diag_stats_all() {
 	local i
 	for ((i = 1; i <= GRP_NS_N; i++)); do
-		ip netns list | grep -q "^$(grp_ns "$i")\b" &&
-			ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
+		ip netns list | grep -q "^$(grp_ns "$i")\b" || continue
+		ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
+		# Where packets die before LSGC sees them: a full UDP buffer.
+		ktap_diag "ns $i udp: $(ip netns exec "$(grp_ns "$i")" nstat -asz \
+			UdpInDatagrams UdpRcvbufErrors Udp6RcvbufErrors 2>/dev/null |
+			awk '!/^#/ { printf "%s %s ", $1, $2 }')"
 	done
 	return 0
 }
