@@ -782,21 +782,32 @@ static int dump(uint8_t cmd, const struct filter *f, mnl_cb_t cb, void *data)
 	return 0;
 }
 
+/* The optional verb of "group" and "member": show or list (the same),
+ * or help.  Returns how many arguments it took, or -1 (said why).
+ */
+static int parse_verb(int argc, char **argv, const char *object)
+{
+	if (!argc)
+		return 0;
+	if (!strcmp(argv[0], "help"))
+		usage(0);
+	if (strcmp(argv[0], "show") && strcmp(argv[0], "list")) {
+		errx_("unknown command \"%s %s\": try \"lsgc help\"", object,
+		      argv[0]);
+		return -1;
+	}
+	return 1;
+}
+
 static int do_group(int argc, char **argv)
 {
 	struct show_ctx ctx = { 0 };
 	struct filter f = { 0 };
-	int i = 0, rc;
+	int i, rc;
 
-	if (argc && strcmp(argv[0], "show") && strcmp(argv[0], "list") &&
-	    strcmp(argv[0], "help")) {
-		errx_("unknown command \"group %s\": try \"lsgc help\"", argv[0]);
+	i = parse_verb(argc, argv, "group");
+	if (i < 0)
 		return EXIT_USAGE;
-	}
-	if (argc && !strcmp(argv[0], "help"))
-		usage(0);
-	if (argc)
-		i++;
 	if (i < argc)
 		i += parse_group(argc - i, argv + i, &f);
 	if (i < argc) {
@@ -909,15 +920,9 @@ static int do_member(int argc, char **argv)
 	struct filter *f;
 	int i = 0, n = 0, k, rc = 0;
 
-	if (argc && strcmp(argv[0], "list") && strcmp(argv[0], "show") &&
-	    strcmp(argv[0], "help")) {
-		errx_("unknown command \"member %s\": try \"lsgc help\"", argv[0]);
+	i = parse_verb(argc, argv, "member");
+	if (i < 0)
 		return EXIT_USAGE;
-	}
-	if (argc && !strcmp(argv[0], "help"))
-		usage(0);
-	if (argc)
-		i++;
 	/* Every group is parsed before anything is printed. */
 	f = calloc(argc + 1, sizeof(*f));
 	if (!f) {
