@@ -324,6 +324,7 @@ int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 	struct lsgc_peer *self;
 	struct sk_buff *skb;
 	unsigned int nfrags, i = 0;
+	unsigned long flags;
 	int err;
 
 	err = lsgc_wait_tx_room(m, sk, &timeo);
@@ -366,7 +367,12 @@ int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 		lsgc_pkt_fill_hdr(m, skb, LSGC_T_DATA);
 		lsgc_fill_data(m, skb, rmsg, i++);
 	}
+	/* The xmitq has its own lock: lsgc_member_flush() dequeues without
+	 * m->lock, so splicing under m->lock alone would race with it.
+	 */
+	spin_lock_irqsave(&m->xmitq.lock, flags);
 	skb_queue_splice_tail_init(&q, &m->xmitq);
+	spin_unlock_irqrestore(&m->xmitq.lock, flags);
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_DATA_SENT);
 	lsgc_stat_add(m->ln, m, LSGC_STAT_FRAGMENTS_SENT, nfrags);
 	lsgc_order_deliver(m);
