@@ -31,6 +31,7 @@
 #include <uapi/linux/lsgc.h>
 
 #include "wire.h"
+#include "replay.h"
 
 extern int lsgc_family;
 extern unsigned int lsgc_net_id;
@@ -161,16 +162,6 @@ struct lsgc_transport {
 	struct list_head members;
 	int users;
 	struct rcu_head rcu;
-};
-
-/**
- * struct lsgc_replay - sliding window over a sender's packet counters
- * @top: highest counter accepted
- * @bits: which of the LSGC_REPLAY_WINDOW counters below @top were seen
- */
-struct lsgc_replay {
-	u64 top;
-	unsigned long bits[LSGC_REPLAY_WINDOW / BITS_PER_LONG];
 };
 
 /**

@@ -63,40 +63,6 @@ static int lsgc_rx_parse_body(struct lsgc_rx *rx)
 	return LSGC_WIRE_TYPE_BAD;
 }
 
-/* Sliding window over one sender's counters; see WireGuard's
- * counter_validate() for the idea.  Returns false for a replay.
- */
-static bool lsgc_replay_check(struct lsgc_replay *r, u64 counter)
-{
-	unsigned int nbits = LSGC_REPLAY_WINDOW;
-	u64 diff;
-
-	if (counter > r->top) {
-		diff = counter - r->top;
-		/* A sender cannot have sent 2^32 packets we missed: such a
-		 * jump is a forgery that would make every later packet of
-		 * the sender look like a replay (until AEAD lands, headers
-		 * are not authenticated).
-		 */
-		if (r->top && diff > U32_MAX)
-			return false;
-		if (diff >= nbits) {
-			bitmap_zero(r->bits, nbits);
-		} else {
-			u64 c;
-
-			for (c = r->top + 1; c < counter; c++)
-				__clear_bit(c % nbits, r->bits);
-		}
-		r->top = counter;
-		__set_bit(counter % nbits, r->bits);
-		return true;
-	}
-	if (r->top - counter >= nbits)
-		return false;
-	return !__test_and_set_bit(counter % nbits, r->bits);
-}
-
 static void lsgc_rx_udata(struct lsgc_member *m, const struct lsgc_rx *rx,
 			  struct sk_buff *skb, struct lsgc_peer *p)
 {
