@@ -86,6 +86,7 @@ static const char *const stat_names[LSGC_STATS_A_MAX + 1] = {
 	[LSGC_STATS_A_DROP_REPLAY] = "drop_replay",
 	[LSGC_STATS_A_DATA_RECEIVED] = "data_received",
 	[LSGC_STATS_A_UDATA_RECEIVED] = "udata_received",
+	[LSGC_STATS_A_DROP_FILTER] = "drop_filter",
 };
 
 static const char *const state_names[] = {
@@ -971,6 +972,7 @@ static uint64_t stat_drops(const struct stats *s)
 
 	for (i = LSGC_STATS_A_DROP_MALFORMED; i <= LSGC_STATS_A_DROP_REPLAY; i++)
 		sum += s->v[i];
+	sum += s->v[LSGC_STATS_A_DROP_FILTER];
 	return sum;
 }
 

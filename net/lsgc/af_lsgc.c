@@ -13,6 +13,7 @@
 #include <linux/capability.h>
 #include <asm/ioctls.h>
 #include <linux/sockios.h>
+#include <linux/filter.h>
 #include <net/sock.h>
 #include <net/ipv6.h>
 
@@ -67,6 +68,97 @@ void lsgc_sock_wake(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* Has every reliable message this member sent found its place in the
+ * total order (and, at the leader, been delivered everywhere)?  Only then
+ * may a LEAVE go out: the leader forgets what a departed member sent but
+ * it had not ordered yet.
+ */
+static bool lsgc_linger_done(struct lsgc_member *m)
+{
+	bool done;
+
+	spin_lock_bh(&m->lock);
+	done = m->state != LSGC_STATE_MEMBER ||
+	       (!m->tx_inflight && (m->role != LSGC_ROLE_LEADER ||
+				    lsgc_leader_all_delivered(m)));
+	spin_unlock_bh(&m->lock);
+	return done;
+}
+
+/* How long a leave may wait for that: SO_LINGER's time when set, else the
+ * send timeout when set, else four failure timeouts (long enough for a
+ * lost message's retransmission, short enough that a dead leader is
+ * noticed first).
+ */
+static long lsgc_linger_time(struct sock *sk, struct lsgc_member *m)
+{
+	if (sock_flag(sk, SOCK_LINGER))
+		return sk->sk_lingertime;
+	if (sk->sk_sndtimeo != MAX_SCHEDULE_TIMEOUT)
+		return sk->sk_sndtimeo;
+	return 4 * lsgc_ms(READ_ONCE(m->ln->cfg.heartbeat_timeout_ms));
+}
+
+/**
+ * lsgc_linger - before leaving, wait until what send() accepted is ordered
+ * @sk: the socket, locked; unlocked while waiting
+ *
+ * Only the SOCK_SEQPACKET socket has reliable messages in flight; a
+ * signal or the linger time ends the wait early, and whatever is still
+ * unordered then is lost, as with a zero SO_LINGER on TCP.  Ordering
+ * wakes the socket; the members' acknowledgments a leader waits for do
+ * not, so the wait also looks again every 20 ms.
+ */
+static void lsgc_linger(struct sock *sk)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct lsgc_member *m = lsgc_sk(sk)->member;
+	unsigned long deadline;
+	long left;
+
+	if (!m || sk->sk_type != SOCK_SEQPACKET || lsgc_linger_done(m))
+		return;
+	deadline = jiffies + lsgc_linger_time(sk, m);
+	kref_get(&m->ref);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!signal_pending(current) && !lsgc_linger_done(m)) {
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			break;
+		release_sock(sk);
+		wait_woken(&wait, TASK_INTERRUPTIBLE, min_t(long, left, lsgc_ms(20)));
+		lock_sock(sk);
+		if (lsgc_sk(sk)->member != m)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	lsgc_member_put(m);
+}
+
+/**
+ * lsgc_sock_queue_rcv - queue a record on a socket, past its filter
+ * @sk: the socket
+ * @skb: the record; consumed
+ *
+ * The socket's filter (SO_ATTACH_FILTER) and the LSM's socket hook see
+ * every data record, as they do on any other family.
+ *
+ * Return: 0 when queued, else the filter's verdict (the record is gone).
+ */
+int lsgc_sock_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	int err = sk_filter(sk, skb);
+
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	return 0;
+}
+
 static int lsgc_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -74,6 +166,7 @@ static int lsgc_release(struct socket *sock)
 	if (!sk)
 		return 0;
 	lock_sock(sk);
+	lsgc_linger(sk);
 	lsgc_member_detach(lsgc_sk(sk));
 	sock_orphan(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
@@ -164,9 +257,11 @@ static int lsgc_setsockopt(struct socket *sock, int level, int optname,
 			return err;
 		lock_sock(sk);
 		if (lsk->member)
-			err = -EISCONN;
+			err = lsgc_sock_state(lsk) == LSGC_STATE_JOINING ?
+			      -EALREADY : -EISCONN;
 		else
-			err = lsgc_member_join(lsk, &req);
+			err = lsgc_member_join(lsk, &req, sock->file &&
+					       (sock->file->f_flags & O_NONBLOCK));
 		release_sock(sk);
 		return err;
 	case LSGC_LEAVE:
@@ -174,6 +269,7 @@ static int lsgc_setsockopt(struct socket *sock, int level, int optname,
 		if (!lsk->member) {
 			err = -ENOTCONN;
 		} else {
+			lsgc_linger(sk);
 			lsgc_member_detach(lsk);
 			skb_queue_purge(&sk->sk_receive_queue);
 			WRITE_ONCE(sk->sk_err, 0);

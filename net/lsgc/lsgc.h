@@ -73,6 +73,7 @@ enum lsgc_stat {
 	LSGC_STAT_DROP_RCVBUF,
 	LSGC_STAT_DROP_STALE,
 	LSGC_STAT_DROP_REPLAY,
+	LSGC_STAT_DROP_FILTER,
 	__LSGC_STAT_MAX
 };
 
@@ -247,6 +248,10 @@ struct lsgc_view {
  * @repaired: jiffies of the last repair the leader sent of it
  * @retries: retransmissions by its sender so far (backs the timer off)
  * @announced: DATA already went out, so a later binding needs an ORDER
+ * @reannounced: leader: jiffies it last told a resending sender again
+ *	where the message is bound
+ * @charged: bytes of it counted in the store (lsgc_store_charge())
+ * @repair_map: leader: fragments repaired since @repaired
  * @frags: the fragments, each skb's data is exactly the payload
  */
 struct lsgc_msg {
@@ -264,6 +269,9 @@ struct lsgc_msg {
 	unsigned long repaired;
 	u8 retries;
 	bool announced;
+	unsigned long reannounced;
+	unsigned int charged;
+	DECLARE_BITMAP(repair_map, LSGC_MAX_FRAGS);
 	struct sk_buff *frags[];
 };
 
@@ -293,6 +301,7 @@ enum lsgc_member_role {
 struct lsgc_member {
 	struct list_head tnode;
 	struct lsgc_transport *t;
+	bool unlinked;
 	struct lsgc_net *ln;
 	struct kref ref;
 	struct rcu_head rcu;
@@ -331,6 +340,7 @@ struct lsgc_member {
 	/* reliable channel: store, order, delivery */
 	DECLARE_HASHTABLE(msgs, 8);
 	unsigned int nmsgs;
+	size_t store_bytes;
 	struct xarray order;
 	u64 next_deliver;
 	u64 high;
@@ -340,12 +350,16 @@ struct lsgc_member {
 	bool rx_blocked;
 	unsigned long nak_due;
 	u64 nak_from;
+	unsigned long behind_since;
+	u64 behind_deliver;
 	u64 last_acked;
 
 	/* sequencer (leader) */
 	u64 next_seq;
 	bool bind_blocked;
-	unsigned long bind_blocked_since;
+	unsigned long full_since;
+	bool view_pending;
+	unsigned long stranger_expel_at;
 	struct sk_buff *order_skb;
 	unsigned int order_count;
 
@@ -370,12 +384,14 @@ struct lsgc_member {
  * @member: the membership it is attached to, or NULL; under lock_sock
  * @req: the join request in force
  * @recv_own: deliver own messages
+ * @join_waiting: a blocking LSGC_JOIN waits for its answer (unlocked)
  */
 struct lsgc_sock {
 	struct sock sk;
 	struct lsgc_member *member;
 	struct lsgc_join_req req;
 	bool recv_own;
+	bool join_waiting;
 };
 
 static inline struct lsgc_sock *lsgc_sk(const struct sock *sk)
@@ -419,6 +435,7 @@ static inline unsigned long lsgc_ms(int ms)
 int lsgc_socket_init(void);
 void lsgc_socket_exit(void);
 void lsgc_sock_wake(struct sock *sk);
+int lsgc_sock_queue_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* transport.c */
 struct lsgc_transport *lsgc_transport_get(struct lsgc_net *ln,
@@ -457,6 +474,16 @@ void lsgc_send_member_ref(struct lsgc_member *m, u8 type, u32 member,
 void lsgc_send_join(struct lsgc_member *m, u8 type, const struct lsgc_join *j);
 
 /* order.c */
+extern unsigned int lsgc_msg_no_start;
+
+/* A sender's next message number: they wrap after 2^32, skipping 0. */
+static inline u32 lsgc_msg_no_next(u32 no)
+{
+	return no == U32_MAX ? 1 : no + 1;
+}
+
+bool lsgc_store_room(const struct lsgc_member *m, size_t more);
+void lsgc_store_charge(struct lsgc_member *m, struct lsgc_msg *msg, int bytes);
 struct lsgc_msg *lsgc_msg_lookup(struct lsgc_member *m, u32 origin, u32 msg_no);
 struct lsgc_msg *lsgc_msg_create(struct lsgc_member *m, u32 origin, u32 msg_no,
 				 u16 nfrags, u32 flags, u32 total_len);
@@ -491,16 +518,19 @@ void lsgc_membership_rx_expel(struct lsgc_member *m, const struct lsgc_hdr *h,
 			      u32 member, u32 reason);
 void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *h,
 				  const struct lsgc_heartbeat *hb);
-void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg);
+int lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg);
+void lsgc_membership_rx_stranger(struct lsgc_member *m, const struct lsgc_hdr *h);
 void lsgc_membership_expel(struct lsgc_member *m, u32 member, int reason);
 void lsgc_membership_tick(struct lsgc_member *m, unsigned long now);
 struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no);
 bool lsgc_view_has(const struct lsgc_view *v, u32 no);
 const struct lsgc_view_ent *lsgc_view_find(const struct lsgc_view *v, u32 no);
+bool lsgc_leader_all_delivered(struct lsgc_member *m);
 void lsgc_membership_destroy(struct lsgc_member *m);
 
 /* member.c */
-int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req);
+int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req,
+		     bool nonblock);
 void lsgc_member_detach(struct lsgc_sock *lsk);
 void lsgc_member_fail(struct lsgc_member *m, int err);
 void lsgc_member_flush(struct lsgc_member *m);

@@ -35,6 +35,34 @@ static const struct kernel_param_ops lsgc_family_ops = {
 module_param_cb(family, &lsgc_family_ops, &lsgc_family, 0444);
 MODULE_PARM_DESC(family, "address family number AF_LSGC uses (default 19, retired AF_ECONET)");
 
+/* Where every sender's message numbers start.  They wrap after 2^32; a
+ * start just below the wrap lets a test cross it in seconds.  Every
+ * member of a group must load the module with the same value.
+ */
+unsigned int lsgc_msg_no_start = 1;
+
+static int lsgc_msg_no_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int no;
+	int err;
+
+	err = kstrtouint(val, 0, &no);
+	if (err)
+		return err;
+	if (!no)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = no;
+	return 0;
+}
+
+static const struct kernel_param_ops lsgc_msg_no_ops = {
+	.set = lsgc_msg_no_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(msg_no_start, &lsgc_msg_no_ops, &lsgc_msg_no_start, 0444);
+MODULE_PARM_DESC(msg_no_start, "first message number of every sender (default 1; for testing the wrap)");
+
 static int __net_init lsgc_net_init(struct net *net)
 {
 	struct lsgc_net *ln = lsgc_pernet(net);

@@ -40,14 +40,25 @@ void lsgc_member_put(struct lsgc_member *m)
 
 /**
  * lsgc_member_flush - seal and transmit what the member queued
- * @m: member, not locked
+ * @m: member, not locked; the caller holds a reference
+ *
+ * The transport is the member's until detach unlinks it: a flush that
+ * races with the last detach (a sendmsg() or recvmsg() holding only a
+ * member reference) must not touch a transport already put.  The
+ * transport is freed after an RCU grace period, so checking @unlinked
+ * inside the read-side section is enough.
  */
 void lsgc_member_flush(struct lsgc_member *m)
 {
 	struct sk_buff *skb;
 	unsigned int len;
 
+	rcu_read_lock_bh();
 	while ((skb = skb_dequeue(&m->xmitq))) {
+		if (READ_ONCE(m->unlinked)) {
+			kfree_skb(skb);
+			continue;
+		}
 		if (lsgc_seal(m, skb)) {
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_TX_ERRORS);
 			kfree_skb(skb);
@@ -61,6 +72,7 @@ void lsgc_member_flush(struct lsgc_member *m)
 		lsgc_member_stat_add(m, LSGC_STAT_TX_PACKETS, 1);
 		lsgc_member_stat_add(m, LSGC_STAT_TX_BYTES, len);
 	}
+	rcu_read_unlock_bh();
 }
 
 /**
@@ -84,8 +96,11 @@ void lsgc_member_fail(struct lsgc_member *m, int err)
 	for (i = 0; i < ARRAY_SIZE(socks); i++) {
 		if (!socks[i])
 			continue;
-		/* A failed join is reported by the join itself. */
-		if (!joining)
+		/* A blocking join reports its failure itself; a join in
+		 * progress on a non-blocking socket reports it in SO_ERROR,
+		 * as a failed connect() does.
+		 */
+		if (!joining || !lsgc_sk(socks[i])->join_waiting)
 			WRITE_ONCE(socks[i]->sk_err, err);
 		sk_error_report(socks[i]);
 	}
@@ -107,7 +122,7 @@ static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 	unsigned int mtu = lsgc_transport_mtu(t);
 	struct lsgc_member *m;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
 	if (!m)
 		return NULL;
 	m->ln = ln;
@@ -122,7 +137,7 @@ static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 	INIT_LIST_HEAD(&m->tx_unbound);
 	memcpy(m->id, id, LSGC_ID_LEN);
 	m->state = LSGC_STATE_JOINING;
-	m->next_msg_no = 1;
+	m->next_msg_no = lsgc_msg_no_start;
 	m->frag_payload = mtu - LSGC_HDR_LEN - sizeof(struct lsgc_wire_data) -
 			  LSGC_TAG_RESERVE;
 	m->frag_payload = max_t(unsigned int, m->frag_payload,
@@ -132,11 +147,16 @@ static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 	return m;
 }
 
+/* A member the socket may attach to.  Detach decides "last socket gone"
+ * and unlinks the member under ln->lock, which the caller holds, so a
+ * member found here cannot be torn down under us.
+ */
 static struct lsgc_member *lsgc_member_find(struct lsgc_transport *t,
 					    const u8 *id)
 {
 	struct lsgc_member *m;
 
+	lockdep_assert_held(&t->ln->lock);
 	list_for_each_entry(m, &t->members, tnode) {
 		if (memcmp(m->id, id, LSGC_ID_LEN))
 			continue;
@@ -174,7 +194,7 @@ static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
 		lsgc_transport_put(t);
 		spin_lock_bh(&m->lock);
 		slot = lsgc_member_slot(m, &lsk->sk);
-		if (*slot) {
+		if (*slot || m->dead) {
 			err = -EADDRINUSE;
 		} else {
 			*slot = &lsk->sk;
@@ -213,16 +233,36 @@ static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
 	return m;
 }
 
+/* Is the join of @m, which @lsk started, over?  Also when another thread
+ * detached the socket (LSGC_LEAVE) while the join waited.
+ */
+static bool lsgc_join_over(struct lsgc_sock *lsk, struct lsgc_member *m)
+{
+	return READ_ONCE(m->state) != LSGC_STATE_JOINING ||
+	       READ_ONCE(lsk->member) != m;
+}
+
 /**
- * lsgc_member_join - join a socket to a group, waiting for admission
+ * lsgc_member_join - join a socket to a group
  * @lsk: the socket, locked by the caller, not attached
  * @req: validated join request
+ * @nonblock: return at once with -EINPROGRESS, as connect() does
  *
- * Return: 0 once the member is in an installed view, else a negative
- * errno (-ETIMEDOUT when no leader answered, the leader's refusal, ...).
+ * The wait for the leader's answer happens without the socket lock, so
+ * that send(), LSGC_LEAVE, shutdown() and close() from other threads are
+ * not held up for the join's timeout; the socket is locked again on
+ * return.
+ *
+ * Return: 0 once the member is in an installed view; -EINPROGRESS for a
+ * non-blocking socket (poll() reports EPOLLOUT when admitted, EPOLLERR
+ * and SO_ERROR when refused); -EINTR on a signal; -ECONNABORTED when the
+ * socket was detached meanwhile; else the join's failure (-ETIMEDOUT when
+ * no leader answered, the leader's refusal, ...).
  */
-int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req)
+int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req,
+		     bool nonblock)
 {
+	struct sock *sk = &lsk->sk;
 	struct lsgc_member *m;
 	int err;
 
@@ -231,14 +271,30 @@ int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req)
 		return PTR_ERR(m);
 	WRITE_ONCE(lsk->member, m);
 	lsk->req = *req;
+	WRITE_ONCE(sk->sk_err, 0);
 	lsgc_member_flush(m);
+	if (nonblock && READ_ONCE(m->state) == LSGC_STATE_JOINING)
+		return -EINPROGRESS;
 
-	err = wait_event_interruptible(m->join_wq,
-				       READ_ONCE(m->state) != LSGC_STATE_JOINING);
-	if (!err && READ_ONCE(m->state) != LSGC_STATE_MEMBER)
-		err = -READ_ONCE(m->err);
-	if (err)
+	kref_get(&m->ref);
+	lsk->join_waiting = true;
+	release_sock(sk);
+	err = wait_event_interruptible(m->join_wq, lsgc_join_over(lsk, m));
+	lock_sock(sk);
+	lsk->join_waiting = false;
+	if (lsk->member != m) {
+		err = -ECONNABORTED;
+	} else if (err) {
+		err = -EINTR;
 		lsgc_member_detach(lsk);
+	} else if (READ_ONCE(m->state) != LSGC_STATE_MEMBER) {
+		err = -READ_ONCE(m->err);
+		lsgc_member_detach(lsk);
+	}
+	/* The join's own return value reported it. */
+	if (err)
+		WRITE_ONCE(sk->sk_err, 0);
+	lsgc_member_put(m);
 	return err;
 }
 
@@ -248,7 +304,10 @@ int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req)
  *
  * The last socket to go leaves the group: a LEAVE goes out (best effort,
  * repeated, since the leader also notices silence), the member stops its
- * timer, leaves the transport and is freed after RCU.
+ * timer, leaves the transport and is freed after RCU.  "Last" is decided
+ * under ln->lock together with the unlinking, so that a join of the other
+ * socket type, which looks members up under ln->lock, either attaches
+ * before (and the member lives on) or finds nothing.
  */
 void lsgc_member_detach(struct lsgc_sock *lsk)
 {
@@ -262,6 +321,7 @@ void lsgc_member_detach(struct lsgc_sock *lsk)
 	ln = m->ln;
 	WRITE_ONCE(lsk->member, NULL);
 
+	mutex_lock(&ln->lock);
 	spin_lock_bh(&m->lock);
 	*lsgc_member_slot(m, &lsk->sk) = NULL;
 	last = --m->nsocks == 0;
@@ -272,12 +332,17 @@ void lsgc_member_detach(struct lsgc_sock *lsk)
 		WRITE_ONCE(m->dead, true);
 	}
 	spin_unlock_bh(&m->lock);
+	if (last)
+		list_del_rcu(&m->tnode);
+	mutex_unlock(&ln->lock);
+	/* A join waiting on this socket's behalf in another thread. */
+	wake_up_all(&m->join_wq);
 
 	if (last) {
 		lsgc_member_flush(m);
 		lsgc_timers_stop(m);
 		mutex_lock(&ln->lock);
-		list_del_rcu(&m->tnode);
+		WRITE_ONCE(m->unlinked, true);
 		lsgc_transport_put(m->t);
 		mutex_unlock(&ln->lock);
 		lsgc_member_put(m);

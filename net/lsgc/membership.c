@@ -66,7 +66,7 @@ static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
 	memcpy(p->id, id, LSGC_ID_LEN);
 	p->last_heard = jiffies;
 	p->progress = jiffies;
-	p->next_msg = 1;
+	p->next_msg = lsgc_msg_no_start;
 	p->join_time = ktime_to_ms(ktime_get_real());
 	if (xa_err(xa_store(&m->peers, no, p, GFP_ATOMIC))) {
 		kfree(p);
@@ -122,7 +122,7 @@ static int lsgc_leader_publish(struct lsgc_member *m, struct lsgc_view *nv)
 	}
 	kfree(buf);
 	msg->nhave = nfrags;
-	m->next_msg_no++;
+	m->next_msg_no = lsgc_msg_no_next(m->next_msg_no);
 
 	self = lsgc_peer_find(m, m->self);
 	if (self)
@@ -231,6 +231,50 @@ static struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id)
 	return NULL;
 }
 
+/* The leader's next view: the members of its latest view that are still
+ * its peers (one whose removal could not be published yet is not), and
+ * the joiner @p if any.  Member numbers only grow, so appending the
+ * joiner keeps the view sorted.
+ */
+static struct lsgc_view *lsgc_leader_next_view(struct lsgc_member *m,
+					       const struct lsgc_peer *p)
+{
+	struct lsgc_view *lv = m->lview, *nv;
+	unsigned int i, n = 0;
+
+	nv = lsgc_view_alloc(lv->count + 1);
+	if (!nv)
+		return NULL;
+	for (i = 0; i < lv->count; i++)
+		if (lsgc_peer_find(m, lv->ents[i].member))
+			nv->ents[n++] = lv->ents[i];
+	if (p) {
+		nv->ents[n].member = p->no;
+		memcpy(nv->ents[n].id, p->id, LSGC_ID_LEN);
+		n++;
+	}
+	nv->count = n;
+	nv->id = lv->id + 1;
+	nv->leader = m->self;
+	return nv;
+}
+
+/* Publish the view the peers call for.  If memory is short the change is
+ * not lost: the timer tries again (lsgc_leader_tick()).
+ */
+static int lsgc_leader_publish_peers(struct lsgc_member *m)
+{
+	struct lsgc_view *nv = lsgc_leader_next_view(m, NULL);
+
+	if (nv && !lsgc_leader_publish(m, nv)) {
+		m->view_pending = false;
+		return 0;
+	}
+	kfree(nv);
+	m->view_pending = true;
+	return -ENOMEM;
+}
+
 /**
  * lsgc_membership_rx_join_req - the leader hears a joiner
  * @m: member, locked
@@ -264,29 +308,25 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 		lsgc_leader_send_refusal(m, j, EUSERS);
 		return;
 	}
-	nv = lsgc_view_alloc(lv->count + 1);
-	if (!nv)
-		return;
 	p = lsgc_peer_add(m, m->next_member_no, j->id);
-	if (!p) {
-		kfree(nv);
+	if (!p)
+		return;
+	nv = lsgc_leader_next_view(m, p);
+	if (!nv) {
+		lsgc_peer_del(m, p->no);
 		return;
 	}
-	/* Member numbers only grow, so appending keeps the view sorted. */
-	memcpy(nv->ents, lv->ents, lv->count * sizeof(nv->ents[0]));
-	nv->ents[lv->count].member = p->no;
-	memcpy(nv->ents[lv->count].id, j->id, LSGC_ID_LEN);
-	nv->id = lv->id + 1;
-	nv->leader = m->self;
 	p->join_nonce = j->nonce;
 	p->delivered = m->next_seq - 1;
 	/* The decision comes before the view that carries it. */
 	lsgc_nl_notify(m, LSGC_EVENT_JOIN, p->no, nv->id, 0);
 	if (lsgc_leader_publish(m, nv)) {
+		/* The joiner asks again; nothing of it remains meanwhile. */
 		lsgc_peer_del(m, p->no);
 		kfree(nv);
 		return;
 	}
+	m->view_pending = false;
 	m->next_member_no++;
 	p->join_view = nv->id;
 	p->join_seq = nv->seq;
@@ -347,24 +387,14 @@ static void lsgc_leader_drop_unordered(struct lsgc_member *m, u32 no)
 
 static void lsgc_leader_remove(struct lsgc_member *m, u32 no)
 {
-	struct lsgc_view *lv = m->lview, *nv;
-	unsigned int i, j = 0;
-
-	if (!lv || no == m->self || !lsgc_view_has(lv, no))
+	if (!m->lview || no == m->self || !lsgc_peer_find(m, no))
 		return;
-	nv = lsgc_view_alloc(lv->count - 1);
-	if (!nv)
-		return;
-	for (i = 0; i < lv->count; i++)
-		if (lv->ents[i].member != no)
-			nv->ents[j++] = lv->ents[i];
-	nv->id = lv->id + 1;
-	nv->leader = m->self;
-	/* Remove it first, so stability and binding forget it at once. */
+	/* Remove it first, so stability and binding forget it at once; the
+	 * view without it follows, now or from the timer.
+	 */
 	lsgc_leader_drop_unordered(m, no);
 	lsgc_peer_del(m, no);
-	if (lsgc_leader_publish(m, nv))
-		kfree(nv);
+	lsgc_leader_publish_peers(m);
 }
 
 /**
@@ -375,7 +405,7 @@ static void lsgc_leader_remove(struct lsgc_member *m, u32 no)
  */
 void lsgc_membership_expel(struct lsgc_member *m, u32 no, int reason)
 {
-	if (m->role != LSGC_ROLE_LEADER || !lsgc_view_has(m->lview, no) ||
+	if (m->role != LSGC_ROLE_LEADER || !lsgc_peer_find(m, no) ||
 	    no == m->self)
 		return;
 	lsgc_send_member_ref(m, LSGC_T_EXPEL, no, reason);
@@ -398,7 +428,7 @@ void lsgc_membership_rx_leave(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_member_fail(m, ECONNRESET);
 		return;
 	}
-	if (m->role == LSGC_ROLE_LEADER && lsgc_view_has(m->lview, member)) {
+	if (m->role == LSGC_ROLE_LEADER && lsgc_peer_find(m, member)) {
 		trace_lsgc_leave(m, member, 0);
 		lsgc_nl_notify(m, LSGC_EVENT_LEAVE, member, m->lview->id + 1, 0);
 		lsgc_leader_remove(m, member);
@@ -416,6 +446,24 @@ void lsgc_membership_rx_expel(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_member_fail(m, ECONNRESET);
 }
 
+/**
+ * lsgc_leader_all_delivered - did every other member deliver all bound?
+ * @m: the leader, locked
+ *
+ * Return: true when no member of the view still needs a repair from the
+ * leader, so that it may leave without taking messages with it.
+ */
+bool lsgc_leader_all_delivered(struct lsgc_member *m)
+{
+	struct lsgc_peer *p;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p)
+		if (p->no != m->self && p->delivered + 1 < m->next_seq)
+			return false;
+	return true;
+}
+
 static void lsgc_leader_update_stable(struct lsgc_member *m)
 {
 	u64 min = lsgc_order_delivered(m);
@@ -428,6 +476,24 @@ static void lsgc_leader_update_stable(struct lsgc_member *m)
 	lsgc_order_set_stable(m, min);
 	if (m->bind_blocked)
 		lsgc_order_bind_all(m);
+}
+
+/* A member keeps hearing its leader announce a view it does not install
+ * (its EXPEL and the view were lost, and the leader will not repair a
+ * stranger): note when that began, so that the tick can give up.
+ */
+static void lsgc_member_note_view(struct lsgc_member *m, u64 view_id)
+{
+	u64 have = m->view ? m->view->id : 0;
+
+	if (view_id <= have || m->state != LSGC_STATE_MEMBER) {
+		m->behind_since = 0;
+		return;
+	}
+	if (!m->behind_since || m->behind_deliver != m->next_deliver) {
+		m->behind_since = jiffies;
+		m->behind_deliver = m->next_deliver;
+	}
 }
 
 void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *h,
@@ -446,6 +512,7 @@ void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *
 		m->leader_heard = jiffies;
 		lsgc_order_note_high(m, hb->high);
 		lsgc_order_set_stable(m, hb->stable);
+		lsgc_member_note_view(m, hb->view_id);
 		return;
 	}
 	if (m->role != LSGC_ROLE_LEADER)
@@ -461,19 +528,44 @@ void lsgc_membership_rx_heartbeat(struct lsgc_member *m, const struct lsgc_hdr *
 	lsgc_leader_update_stable(m);
 }
 
-static int lsgc_view_record(struct lsgc_member *m, const struct lsgc_view *v)
+/**
+ * lsgc_membership_rx_stranger - the leader hears a former member
+ * @m: the leader, locked
+ * @h: header of a packet of its session from a member number it gave
+ *	out but that is not in its view
+ *
+ * A member whose EXPEL and the view that removed it were lost would
+ * otherwise stay a member for ever: its leader still heartbeats, and
+ * repairs nothing for it.  Tell it again, at most once per heartbeat
+ * interval whoever asks, so that a flood of forged strangers cannot turn
+ * the leader into an amplifier.
+ */
+void lsgc_membership_rx_stranger(struct lsgc_member *m, const struct lsgc_hdr *h)
+{
+	unsigned long gap = lsgc_ms(READ_ONCE(m->ln->cfg.heartbeat_interval_ms));
+
+	if (m->role != LSGC_ROLE_LEADER || h->sender >= m->next_member_no)
+		return;
+	if (m->stranger_expel_at && time_before(jiffies, m->stranger_expel_at + gap))
+		return;
+	m->stranger_expel_at = jiffies;
+	lsgc_send_member_ref(m, LSGC_T_EXPEL, h->sender, ECONNRESET);
+}
+
+/* The view record for the SOCK_SEQPACKET socket, built before the view is
+ * installed so that running out of memory changes nothing.
+ */
+static struct sk_buff *lsgc_view_record(struct lsgc_member *m,
+					const struct lsgc_view *v)
 {
 	struct lsgc_member_info *mi;
 	struct lsgc_view_info *vi;
-	struct sock *sk = m->seq_sk;
 	struct sk_buff *skb;
 	unsigned int i;
 
-	if (!sk)
-		return 0;
 	skb = alloc_skb(sizeof(*vi) + v->count * sizeof(*mi), GFP_ATOMIC);
 	if (!skb)
-		return -ENOMEM;
+		return NULL;
 	vi = skb_put_zero(skb, sizeof(*vi));
 	vi->view_id = v->id;
 	vi->session = m->session;
@@ -493,31 +585,34 @@ static int lsgc_view_record(struct lsgc_member *m, const struct lsgc_view *v)
 	for (i = 0; i < v->count; i++)
 		if (v->ents[i].member == v->leader)
 			memcpy(LSGC_SKB_CB(skb)->id, v->ents[i].id, LSGC_ID_LEN);
-	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
-	sk->sk_data_ready(sk);
-	return 0;
+	return skb;
 }
 
-static struct lsgc_view *lsgc_view_from_msg(struct lsgc_member *m,
-					    struct lsgc_msg *msg)
+/* The view a complete view message carries: -ENOMEM (try again later)
+ * or -EPROTO (the leader sent garbage).
+ */
+static int lsgc_view_from_msg(struct lsgc_member *m, struct lsgc_msg *msg,
+			      struct lsgc_view **vp)
 {
 	struct lsgc_view *v = NULL;
 	unsigned int i, count;
+	int err = -ENOMEM;
 	u8 *buf, *pos;
 	u32 leader;
 	u64 id;
 
 	buf = kmalloc(msg->total_len, GFP_ATOMIC);
 	if (!buf)
-		return NULL;
+		return -ENOMEM;
 	pos = buf;
 	for (i = 0; i < msg->nfrags; i++) {
 		skb_copy_bits(msg->frags[i], 0, pos, msg->frags[i]->len);
 		pos += msg->frags[i]->len;
 	}
-	if (lsgc_wire_parse_view(buf, msg->total_len, &id, &leader, &count))
+	if (lsgc_wire_parse_view(buf, msg->total_len, &id, &leader, &count)) {
+		err = -EPROTO;
 		goto out;
+	}
 	v = lsgc_view_alloc(count);
 	if (!v)
 		goto out;
@@ -526,57 +621,98 @@ static struct lsgc_view *lsgc_view_from_msg(struct lsgc_member *m,
 	v->seq = msg->seq;
 	for (i = 0; i < count; i++)
 		lsgc_wire_view_entry(buf, i, &v->ents[i]);
+	err = 0;
 out:
 	kfree(buf);
-	return v;
+	*vp = v;
+	return err;
 }
 
-/* Members keep a peer entry for exactly the members of the installed view. */
-static void lsgc_member_sync_peers(struct lsgc_member *m)
+/* Members keep a peer entry for exactly the members of the installed
+ * view.  Adding the new ones can fail, so it comes first and is undone on
+ * failure (the new ones are those the current view does not have).
+ */
+static int lsgc_peers_add(struct lsgc_member *m, const struct lsgc_view *nv)
 {
-	const struct lsgc_view *v = m->view;
-	struct lsgc_peer *p;
-	unsigned long no;
 	unsigned int i;
 
+	for (i = 0; i < nv->count; i++) {
+		if (lsgc_peer_find(m, nv->ents[i].member))
+			continue;
+		if (lsgc_peer_add(m, nv->ents[i].member, nv->ents[i].id))
+			continue;
+		while (i--)
+			if (!lsgc_view_has(m->view, nv->ents[i].member))
+				lsgc_peer_del(m, nv->ents[i].member);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void lsgc_peers_drop_absent(struct lsgc_member *m)
+{
+	struct lsgc_peer *p;
+	unsigned long no;
+
 	xa_for_each(&m->peers, no, p)
-		if (!lsgc_view_has(v, p->no))
+		if (!lsgc_view_has(m->view, p->no))
 			lsgc_peer_del(m, p->no);
-	for (i = 0; i < v->count; i++)
-		if (!lsgc_peer_find(m, v->ents[i].member))
-			lsgc_peer_add(m, v->ents[i].member, v->ents[i].id);
 }
 
 /**
  * lsgc_membership_install - a view's turn came in the total order
  * @m: member, locked
- * @msg: the complete view message
+ * @msg: the complete view message, from the leader
+ *
+ * Return: 0 when the view is installed (or the membership failed on it),
+ * -ENOMEM when it could not be yet: nothing changed, and delivery tries
+ * again later.
  */
-void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
+int lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 {
-	struct lsgc_view *nv = lsgc_view_from_msg(m, msg);
+	struct sk_buff *rec = NULL;
+	struct lsgc_view *nv;
+	int err;
 
-	if (!nv || (m->view && nv->id <= m->view->id) ||
+	err = lsgc_view_from_msg(m, msg, &nv);
+	if (err == -ENOMEM)
+		return err;
+	if (err || (m->view && nv->id <= m->view->id) ||
 	    nv->leader != m->leader) {
 		kfree(nv);
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
 		lsgc_member_fail(m, EPROTO);
-		return;
+		return 0;
 	}
+	if (m->seq_sk) {
+		rec = lsgc_view_record(m, nv);
+		if (!rec)
+			goto nomem;
+	}
+	if (m->role != LSGC_ROLE_LEADER && lsgc_peers_add(m, nv))
+		goto nomem;
+
 	kfree(m->view);
 	m->view = nv;
+	m->behind_since = 0;
 	trace_lsgc_rekey(m, m->epoch, (u32)nv->id);
 	WRITE_ONCE(m->epoch, (u32)nv->id);
 	if (m->role != LSGC_ROLE_LEADER)
-		lsgc_member_sync_peers(m);
+		lsgc_peers_drop_absent(m);
 	if (!lsgc_view_has(nv, m->self)) {
+		kfree_skb(rec);
 		lsgc_member_fail(m, ECONNRESET);
-		return;
+		return 0;
 	}
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_VIEWS_INSTALLED);
 	trace_lsgc_view_install(m, nv->id, nv->leader, nv->count, nv->seq);
 	lsgc_nl_notify(m, LSGC_EVENT_VIEW, 0, nv->id, 0);
-	lsgc_view_record(m, nv);
+	/* A view record is control, not data: no filter decides on it. */
+	if (rec) {
+		skb_set_owner_r(rec, m->seq_sk);
+		skb_queue_tail(&m->seq_sk->sk_receive_queue, rec);
+		m->seq_sk->sk_data_ready(m->seq_sk);
+	}
 	if (m->state == LSGC_STATE_JOINING) {
 		m->join_time = ktime_to_ms(ktime_get_real());
 		lsgc_nl_notify(m, LSGC_EVENT_LEADER, m->leader, nv->id, 0);
@@ -584,14 +720,45 @@ void lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 		wake_up_all(&m->join_wq);
 		lsgc_send_heartbeat(m);
 	}
+	return 0;
+
+nomem:
+	kfree_skb(rec);
+	kfree(nv);
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
+	return -ENOMEM;
+}
+
+/* The member furthest behind in delivery, the leader itself included, or
+ * NULL when that is the leader: its own application is then what holds
+ * the group back, and expelling others would punish the healthiest.
+ */
+static struct lsgc_peer *lsgc_leader_laggard(struct lsgc_member *m)
+{
+	u64 own = lsgc_order_delivered(m);
+	struct lsgc_peer *p, *laggard = NULL;
+	unsigned long no;
+
+	xa_for_each(&m->peers, no, p) {
+		if (p->no == m->self)
+			continue;
+		if (!laggard || p->delivered < laggard->delivered)
+			laggard = p;
+	}
+	if (laggard && own <= laggard->delivered)
+		return NULL;
+	return laggard;
 }
 
 static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 			     unsigned long timeout)
 {
-	struct lsgc_peer *p, *laggard = NULL;
+	u64 backlog = READ_ONCE(m->ln->cfg.backlog);
+	struct lsgc_peer *p, *laggard;
 	unsigned long no;
 
+	if (m->view_pending && lsgc_leader_publish_peers(m))
+		return;
 	xa_for_each(&m->peers, no, p) {
 		if (p->no == m->self)
 			continue;
@@ -601,18 +768,26 @@ static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 			lsgc_membership_expel(m, p->no, ETIMEDOUT);
 			return;
 		}
-		if (!laggard || p->delivered < laggard->delivered)
-			laggard = p;
 	}
 	/* A slow member slows the group down (flow control); one that
 	 * still heartbeats but delivers nothing while the backlog is full
-	 * would stall it for ever, and is expelled instead.
+	 * would stall it for ever, and is expelled instead.  Full for
+	 * anybody's messages, the leader's own included: a group where only
+	 * the leader sends stalls the same way.
 	 */
-	if (m->bind_blocked && laggard &&
-	    time_after(now, m->bind_blocked_since + 4 * timeout) &&
+	if (m->next_seq - 1 - m->stable < backlog) {
+		m->full_since = 0;
+		return;
+	}
+	if (!m->full_since) {
+		m->full_since = now;
+		return;
+	}
+	laggard = lsgc_leader_laggard(m);
+	if (laggard && time_after(now, m->full_since + 4 * timeout) &&
 	    time_after(now, laggard->progress + 8 * timeout)) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED_STUCK);
-		m->bind_blocked_since = now;
+		m->full_since = now;
 		lsgc_membership_expel(m, laggard->no, ENOBUFS);
 	}
 }
@@ -653,6 +828,12 @@ void lsgc_membership_tick(struct lsgc_member *m, unsigned long now)
 	if (m->role == LSGC_ROLE_LEADER)
 		lsgc_leader_tick(m, now, timeout);
 	else if (time_after(now, m->leader_heard + timeout))
+		lsgc_member_fail(m, ECONNRESET);
+	/* The leader announces views we cannot reach and nothing moves: we
+	 * were expelled and never told (or told and the news was lost).
+	 */
+	else if (m->behind_since && !m->rx_blocked &&
+		 time_after(now, m->behind_since + 2 * timeout))
 		lsgc_member_fail(m, ECONNRESET);
 }
 

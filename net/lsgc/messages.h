@@ -30,7 +30,23 @@ enum lsgc_limits {
 	LSGC_ORDER_MAX_ENTRIES = 48,
 	/* Width of the per-sender replay window, in packets. */
 	LSGC_REPLAY_WINDOW = 1024,
+	/* Largest backlog a namespace may configure (net.lsgc.backlog). */
+	LSGC_BACKLOG_MAX = 65536,
+	/* Sequence numbers a member accepts ahead of its delivery point: the
+	 * sequencer binds at most one backlog ahead of stability, plus its
+	 * own messages and views; far below 2^32, so that the order index
+	 * (an unsigned long) stays unique on 32-bit machines too.
+	 */
+	LSGC_SEQ_WINDOW = 2 * LSGC_BACKLOG_MAX,
+	/* Ranges one NAK round asks for, and how far it looks for holes. */
+	LSGC_NAK_RANGES = 8,
+	LSGC_NAK_SCAN = 1024,
+	/* Fragments a sender retransmits per tick at most. */
+	LSGC_RETX_BUDGET = 64,
 };
+
+/* Bytes a membership's store may always hold, whatever the backlog. */
+#define LSGC_STORE_MIN_BYTES	(32UL << 20)
 
 enum lsgc_msg_type {
 	LSGC_T_DATA = 1,	/* a fragment of a reliable message */

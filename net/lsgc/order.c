@@ -25,6 +25,19 @@ static u64 lsgc_msg_key(u32 origin, u32 msg_no)
 	return ((u64)origin << 32) | msg_no;
 }
 
+/* The order index.  Only numbers within LSGC_SEQ_WINDOW of the delivery
+ * point are ever stored, so truncation to 32 bits cannot collide.
+ */
+static unsigned long lsgc_order_index(u64 seq)
+{
+	return (unsigned long)seq;
+}
+
+static struct lsgc_msg *lsgc_order_at(struct lsgc_member *m, u64 seq)
+{
+	return xa_load(&m->order, lsgc_order_index(seq));
+}
+
 struct lsgc_msg *lsgc_msg_lookup(struct lsgc_member *m, u32 origin, u32 msg_no)
 {
 	u64 key = lsgc_msg_key(origin, msg_no);
@@ -36,12 +49,58 @@ struct lsgc_msg *lsgc_msg_lookup(struct lsgc_member *m, u32 origin, u32 msg_no)
 	return NULL;
 }
 
+/* Every module-wide byte of the stores, against lsgc_store_global_max:
+ * memberships are many and cheap to make (one unshare away), so a bound
+ * per membership alone would not bound the machine.
+ */
+static atomic_long_t lsgc_store_global = ATOMIC_LONG_INIT(0);
+
+static long lsgc_store_global_max(void)
+{
+	/* A sixteenth of RAM, as UDP's memory limits are a fraction of it. */
+	return (long)(totalram_pages() / 16) << PAGE_SHIFT;
+}
+
+static size_t lsgc_store_limit(const struct lsgc_member *m)
+{
+	size_t backlog = READ_ONCE(m->ln->cfg.backlog);
+
+	return max_t(size_t, LSGC_STORE_MIN_BYTES, backlog * 8192);
+}
+
+/**
+ * lsgc_store_room - may packets from the network add @more bytes?
+ * @m: member, locked
+ * @more: bytes to add
+ *
+ * Flow control keeps real traffic well below both bounds; reaching one
+ * means a flood (of strangers' messages, which members must cache until
+ * their view says who is in, or of forged bindings).
+ */
+bool lsgc_store_room(const struct lsgc_member *m, size_t more)
+{
+	unsigned int backlog = READ_ONCE(m->ln->cfg.backlog);
+
+	return m->nmsgs < 2 * backlog + 1024 &&
+	       m->store_bytes + more <= lsgc_store_limit(m) &&
+	       atomic_long_read(&lsgc_store_global) + more <=
+	       lsgc_store_global_max();
+}
+
+void lsgc_store_charge(struct lsgc_member *m, struct lsgc_msg *msg, int bytes)
+{
+	msg->charged += bytes;
+	m->store_bytes += bytes;
+	atomic_long_add(bytes, &lsgc_store_global);
+}
+
 struct lsgc_msg *lsgc_msg_create(struct lsgc_member *m, u32 origin, u32 msg_no,
 				 u16 nfrags, u32 flags, u32 total_len)
 {
+	size_t size = struct_size_t(struct lsgc_msg, frags, nfrags);
 	struct lsgc_msg *msg;
 
-	msg = kzalloc(struct_size(msg, frags, nfrags), GFP_ATOMIC);
+	msg = kzalloc(size, GFP_ATOMIC);
 	if (!msg)
 		return NULL;
 	msg->origin = origin;
@@ -53,22 +112,39 @@ struct lsgc_msg *lsgc_msg_create(struct lsgc_member *m, u32 origin, u32 msg_no,
 	INIT_LIST_HEAD(&msg->tx_node);
 	hash_add(m->msgs, &msg->hnode, lsgc_msg_key(origin, msg_no));
 	m->nmsgs++;
+	lsgc_store_charge(m, msg, size);
 	return msg;
+}
+
+/* Forget where @msg was bound, leaving every number it held free. */
+static void lsgc_order_unbind(struct lsgc_member *m, struct lsgc_msg *msg)
+{
+	unsigned long idx;
+	unsigned int i;
+
+	if (!msg->seq)
+		return;
+	for (i = 0; i < msg->nfrags; i++) {
+		idx = lsgc_order_index(msg->seq + i);
+		if (xa_load(&m->order, idx) == msg)
+			xa_erase(&m->order, idx);
+	}
+	msg->seq = 0;
 }
 
 void lsgc_msg_free(struct lsgc_member *m, struct lsgc_msg *msg)
 {
 	unsigned int i;
 
-	if (msg->seq)
-		for (i = 0; i < msg->nfrags; i++)
-			xa_erase(&m->order, msg->seq + i);
+	lsgc_order_unbind(m, msg);
 	if (!list_empty(&msg->tx_node)) {
 		list_del(&msg->tx_node);
 		m->tx_inflight--;
 	}
 	hash_del(&msg->hnode);
 	m->nmsgs--;
+	m->store_bytes -= msg->charged;
+	atomic_long_sub(msg->charged, &lsgc_store_global);
 	for (i = 0; i < msg->nfrags; i++)
 		kfree_skb(msg->frags[i]);
 	kfree(msg);
@@ -79,32 +155,74 @@ u64 lsgc_order_delivered(const struct lsgc_member *m)
 	return m->next_deliver - 1;
 }
 
-/* A message is bound to [first, first + nfrags): record it everywhere. */
+/* Is @msg delivered here already?  Then where it is bound is final. */
+static bool lsgc_msg_delivered(const struct lsgc_member *m,
+			       const struct lsgc_msg *msg)
+{
+	return msg->seq && msg->seq < m->next_deliver;
+}
+
+/* Numbers the leader may bind: from what this member may still need to a
+ * window ahead of its delivery point (see LSGC_SEQ_WINDOW).
+ */
+static bool lsgc_order_in_window(const struct lsgc_member *m, u64 first,
+				 unsigned int nfrags)
+{
+	return first >= m->gc_seq &&
+	       first + nfrags <= m->next_deliver + LSGC_SEQ_WINDOW;
+}
+
+/* A message is bound to [first, first + nfrags): record it everywhere.
+ *
+ * The leader binds every message once, so a binding that contradicts an
+ * earlier one (another place for the message, or another message in the
+ * place) was forged, or the earlier one was.  What was delivered stays
+ * where it is; for the rest the leader's latest word wins, since keeping
+ * the earlier binding would wedge delivery at a number the real message
+ * could then never take.  A displaced message with no fragment (created
+ * from a binding alone) goes; one with data stays unbound in the store.
+ */
 static void lsgc_order_apply(struct lsgc_member *m, struct lsgc_msg *msg,
 			     u64 first)
 {
+	struct lsgc_msg *holder;
 	unsigned int i;
 
-	if (msg->seq) {
-		if (msg->seq != first)
-			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+	if (msg->seq == first)
 		return;
-	}
 	/* Before our start, or already delivered and collected. */
 	if (first < m->gc_seq)
 		return;
+	if (lsgc_msg_delivered(m, msg)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		return;
+	}
 	for (i = 0; i < msg->nfrags; i++) {
-		if (xa_load(&m->order, first + i)) {
-			/* Another message holds the number: a forgery. */
+		holder = lsgc_order_at(m, first + i);
+		if (holder && holder != msg && lsgc_msg_delivered(m, holder)) {
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
-			while (i--)
-				xa_erase(&m->order, first + i);
 			return;
 		}
-		if (xa_err(xa_store(&m->order, first + i, msg, GFP_ATOMIC))) {
+	}
+	if (msg->seq)
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+	lsgc_order_unbind(m, msg);
+	for (i = 0; i < msg->nfrags; i++) {
+		holder = lsgc_order_at(m, first + i);
+		if (!holder)
+			continue;
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		if (!holder->nhave && list_empty(&holder->tx_node))
+			lsgc_msg_free(m, holder);
+		else
+			lsgc_order_unbind(m, holder);
+	}
+	for (i = 0; i < msg->nfrags; i++) {
+		if (xa_err(xa_store(&m->order, lsgc_order_index(first + i), msg,
+				    GFP_ATOMIC))) {
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
 			while (i--)
-				xa_erase(&m->order, first + i);
+				xa_erase(&m->order, lsgc_order_index(first + i));
 			return;
 		}
 	}
@@ -184,10 +302,7 @@ static bool lsgc_order_backlog_full(struct lsgc_member *m, u32 origin)
 int lsgc_order_bind_msg(struct lsgc_member *m, struct lsgc_msg *msg)
 {
 	if (lsgc_order_backlog_full(m, msg->origin)) {
-		if (!m->bind_blocked) {
-			m->bind_blocked = true;
-			m->bind_blocked_since = jiffies;
-		}
+		m->bind_blocked = true;
 		return -ENOBUFS;
 	}
 	lsgc_order_apply(m, msg, m->next_seq);
@@ -219,7 +334,7 @@ void lsgc_order_bind_from(struct lsgc_member *m, struct lsgc_peer *p)
 			break;
 		if (lsgc_order_bind_msg(m, msg))
 			break;
-		p->next_msg++;
+		p->next_msg = lsgc_msg_no_next(p->next_msg);
 	}
 }
 
@@ -257,6 +372,10 @@ static void lsgc_order_store_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
 		return;
 	}
+	if (!lsgc_store_room(m, skb->truesize)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
+		return;
+	}
 	c = skb_clone(skb, GFP_ATOMIC);
 	if (!c) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
@@ -266,17 +385,41 @@ static void lsgc_order_store_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 	skb_trim(c, d->payload_len);
 	msg->frags[d->frag] = c;
 	msg->nhave++;
+	lsgc_store_charge(m, msg, c->truesize);
 	if (msg->nhave == msg->nfrags && !lsgc_msg_len_ok(msg)) {
 		/* Fragments that do not add up: keep none of them. */
 		unsigned int i;
 
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
 		for (i = 0; i < msg->nfrags; i++) {
+			lsgc_store_charge(m, msg, -(int)msg->frags[i]->truesize);
 			kfree_skb(msg->frags[i]);
 			msg->frags[i] = NULL;
 		}
 		msg->nhave = 0;
 	}
+}
+
+/* Is @a before @b in a sender's message numbers (serial arithmetic: they
+ * wrap after 2^32 messages, skipping 0)?
+ */
+static bool lsgc_msg_no_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+/* May a fragment fix what a message is (its flags and length)?  For a new
+ * message and for one created from a binding alike: a drop counter, or
+ * __LSGC_STAT_MAX when it may.
+ */
+static enum lsgc_stat lsgc_order_data_kind_refused(struct lsgc_member *m,
+						   struct lsgc_peer *p,
+						   const struct lsgc_data *d)
+{
+	/* Views come from the leader and nobody else. */
+	if ((d->flags & LSGC_DATA_VIEW) && d->origin != m->leader)
+		return p ? LSGC_STAT_DROP_MALFORMED : LSGC_STAT_DROP_NOT_MEMBER;
+	return __LSGC_STAT_MAX;
 }
 
 /* Why a fragment of a message not in the store may not start one: a drop
@@ -286,28 +429,41 @@ static enum lsgc_stat lsgc_order_data_refused(struct lsgc_member *m,
 					      struct lsgc_peer *p,
 					      const struct lsgc_data *d)
 {
-	unsigned int limit = 2 * READ_ONCE(m->ln->cfg.backlog) + 1024;
 	enum lsgc_stat useless = p ? LSGC_STAT_DROP_STALE :
 				     LSGC_STAT_DROP_NOT_MEMBER;
+	enum lsgc_stat kind = lsgc_order_data_kind_refused(m, p, d);
 
-	/* Views come from the leader and nobody else. */
-	if ((d->flags & LSGC_DATA_VIEW) && d->origin != m->leader)
-		return useless;
+	if (kind != __LSGC_STAT_MAX)
+		return kind;
 	/* The sequencer only orders messages of its current members. */
 	if (m->role == LSGC_ROLE_LEADER && !p)
 		return useless;
 	/* A message of a member that already left, or one we saw bound and
 	 * collected: nothing to do with it.
 	 */
-	if (p && m->role == LSGC_ROLE_LEADER && d->msg_no < p->next_msg && !d->seq)
+	if (p && m->role == LSGC_ROLE_LEADER && !d->seq &&
+	    lsgc_msg_no_before(d->msg_no, p->next_msg))
 		return useless;
-	/* The store is bounded: flow control keeps real traffic well below
-	 * the bound, so reaching it means a flood (of strangers' messages,
-	 * which members must cache until their view says who is in).
-	 */
-	if (m->nmsgs >= limit)
+	if (d->seq && !lsgc_order_in_window(m, d->seq - d->frag, d->nfrags))
+		return LSGC_STAT_DROP_STALE;
+	if (!lsgc_store_room(m, struct_size_t(struct lsgc_msg, frags,
+					      d->nfrags)))
 		return LSGC_STAT_DROP_BACKLOG;
 	return __LSGC_STAT_MAX;
+}
+
+/* A sender resends a message the leader bound already: the ORDER that
+ * told it so was lost.  Say it again (once per NAK delay), or the sender
+ * holds the message in its window until a NAK nobody may ever send.
+ */
+static void lsgc_order_reannounce(struct lsgc_member *m, struct lsgc_msg *msg)
+{
+	unsigned long gap = lsgc_ms(READ_ONCE(m->ln->cfg.nak_delay_ms));
+
+	if (msg->reannounced && time_before(jiffies, msg->reannounced + gap))
+		return;
+	msg->reannounced = jiffies;
+	lsgc_order_add_binding(m, msg);
 }
 
 /**
@@ -321,6 +477,7 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 			const struct lsgc_data *d, struct sk_buff *skb)
 {
 	struct lsgc_peer *p = lsgc_peer_find(m, d->origin);
+	enum lsgc_stat refused;
 	struct lsgc_msg *msg;
 
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_DATA_RECEIVED);
@@ -329,14 +486,18 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	}
+	/* Only the leader binds: a number from anybody else means nothing. */
+	if (d->seq && h->sender != m->leader) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		return;
+	}
 	if (d->seq && d->seq - d->frag < m->gc_seq) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
 		return;
 	}
 	msg = lsgc_msg_lookup(m, d->origin, d->msg_no);
 	if (!msg) {
-		enum lsgc_stat refused = lsgc_order_data_refused(m, p, d);
-
+		refused = lsgc_order_data_refused(m, p, d);
 		if (refused != __LSGC_STAT_MAX) {
 			lsgc_stat_inc(m->ln, m, refused);
 			return;
@@ -348,9 +509,14 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 			return;
 		}
 	} else if (!msg->total_len && !msg->nhave) {
-		/* Created from a binding: the data fixes the rest. */
-		if (msg->nfrags != d->nfrags) {
-			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		/* Created from a binding: the data fixes the rest, under the
+		 * rules a new message obeys.
+		 */
+		refused = lsgc_order_data_kind_refused(m, p, d);
+		if (msg->nfrags != d->nfrags)
+			refused = LSGC_STAT_DROP_MALFORMED;
+		if (refused != __LSGC_STAT_MAX) {
+			lsgc_stat_inc(m->ln, m, refused);
 			return;
 		}
 		msg->flags = d->flags;
@@ -360,11 +526,19 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
 		return;
 	}
+	if (d->seq && !lsgc_order_in_window(m, d->seq - d->frag, d->nfrags)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_STALE);
+		return;
+	}
 	lsgc_order_store_frag(m, msg, d, skb);
-	if (d->seq && h->sender == m->leader)
+	if (d->seq)
 		lsgc_order_apply(m, msg, d->seq - d->frag);
-	if (m->role == LSGC_ROLE_LEADER && p && msg->nhave == msg->nfrags)
-		lsgc_order_bind_from(m, p);
+	if (m->role == LSGC_ROLE_LEADER && p) {
+		if (msg->seq && !d->seq && h->sender == d->origin)
+			lsgc_order_reannounce(m, msg);
+		else if (msg->nhave == msg->nfrags)
+			lsgc_order_bind_from(m, p);
+	}
 	lsgc_order_deliver(m);
 }
 
@@ -385,8 +559,17 @@ void lsgc_order_rx_order(struct lsgc_member *m, const u8 *body,
 		lsgc_wire_order_entry(body, i, &b);
 		if (b.seq < m->gc_seq)
 			continue;
+		if (!lsgc_order_in_window(m, b.seq, b.nfrags)) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_STALE);
+			continue;
+		}
 		msg = lsgc_msg_lookup(m, b.origin, b.msg_no);
 		if (!msg) {
+			if (!lsgc_store_room(m, struct_size_t(struct lsgc_msg,
+							      frags, b.nfrags))) {
+				lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_BACKLOG);
+				continue;
+			}
 			msg = lsgc_msg_create(m, b.origin, b.msg_no, b.nfrags,
 					      0, 0);
 			if (!msg) {
@@ -402,29 +585,35 @@ void lsgc_order_rx_order(struct lsgc_member *m, const u8 *body,
 	lsgc_order_deliver(m);
 }
 
+/* Repair [from, to] for one member's NAK.  Several members NAK the same
+ * loss: within a NAK delay each fragment is repaired once, whoever asks.
+ */
 static void lsgc_order_repair(struct lsgc_member *m, u64 from, u64 to)
 {
 	unsigned long gap = lsgc_ms(READ_ONCE(m->ln->cfg.nak_delay_ms));
 	unsigned long now = jiffies;
 	struct lsgc_msg *msg;
+	unsigned int frag;
 	u64 s = from, end;
 
 	while (s <= to && s < m->next_seq) {
-		msg = xa_load(&m->order, s);
+		msg = lsgc_order_at(m, s);
 		if (!msg) {
 			s++;
 			continue;
 		}
 		end = min(to, msg->seq + msg->nfrags - 1);
-		/* Several members NAK the same loss: repair it once. */
 		if (!msg->repaired || !time_before(now, msg->repaired + gap)) {
 			msg->repaired = now;
-			lsgc_stat_add(m->ln, m, LSGC_STAT_RETRANSMITS,
-				      end - s + 1);
-			for (; s <= end; s++)
-				lsgc_send_frag(m, msg, s - msg->seq, true);
+			bitmap_zero(msg->repair_map, LSGC_MAX_FRAGS);
 		}
-		s = end + 1;
+		for (; s <= end; s++) {
+			frag = s - msg->seq;
+			if (__test_and_set_bit(frag, msg->repair_map))
+				continue;
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_RETRANSMITS);
+			lsgc_send_frag(m, msg, frag, true);
+		}
 	}
 }
 
@@ -441,8 +630,9 @@ static void lsgc_order_repair(struct lsgc_member *m, u64 from, u64 to)
 void lsgc_order_rx_nak(struct lsgc_member *m, const struct lsgc_hdr *h,
 		       u64 from, u64 to)
 {
+	u64 hole = m->nak_from ?: m->next_deliver;
 	bool suppress = m->role != LSGC_ROLE_LEADER && m->nak_due &&
-			m->next_deliver >= from && m->next_deliver <= to;
+			hole >= from && hole <= to;
 
 	trace_lsgc_nak_recv(m, h->sender, from, to, suppress);
 	if (m->role != LSGC_ROLE_LEADER) {
@@ -484,8 +674,11 @@ static struct sk_buff *lsgc_order_build_record(struct lsgc_member *m,
 }
 
 /* Hand one complete message to the SOCK_SEQPACKET socket.  Returns false
- * when the socket has no room: delivery stops there and resumes when the
- * application reads (reliable delivery never drops).
+ * when the socket has no room (or no memory for the record): delivery
+ * stops there and resumes when the application reads, or at the next
+ * tick (reliable delivery never drops).  A record the socket's filter or
+ * the LSM refuses counts as delivered: the application asked not to see
+ * it.
  */
 static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 {
@@ -513,11 +706,24 @@ static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 	e = lsgc_view_find(m->view, msg->origin);
 	if (e)
 		memcpy(LSGC_SKB_CB(skb)->id, e->id, LSGC_ID_LEN);
-	skb_set_owner_r(skb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, skb);
-	sk->sk_data_ready(sk);
-	lsgc_stat_inc(m->ln, m, LSGC_STAT_DATA_DELIVERED);
+	if (lsgc_sock_queue_rcv(sk, skb))
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_FILTER);
+	else
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DATA_DELIVERED);
 	return true;
+}
+
+/* A message that claims to be a view but is not the leader's is no view:
+ * the leader never binds one, so only a forgery gets here.
+ */
+static bool lsgc_order_is_view(struct lsgc_member *m, struct lsgc_msg *msg)
+{
+	if (!(msg->flags & LSGC_DATA_VIEW))
+		return false;
+	if (msg->origin == m->leader)
+		return true;
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+	return false;
 }
 
 /**
@@ -528,16 +734,23 @@ static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 void lsgc_order_deliver(struct lsgc_member *m)
 {
 	struct lsgc_msg *msg;
+	bool ok;
 
 	while (m->next_deliver <= m->high && !m->dead) {
 		if (m->state != LSGC_STATE_MEMBER &&
 		    m->state != LSGC_STATE_JOINING)
 			break;
-		msg = xa_load(&m->order, m->next_deliver);
+		msg = lsgc_order_at(m, m->next_deliver);
 		if (!msg || msg->nhave < msg->nfrags)
 			break;
 		if (msg->flags & LSGC_DATA_VIEW) {
-			lsgc_membership_install(m, msg);
+			/* Out of memory for the view: try again later. */
+			ok = !lsgc_order_is_view(m, msg) ||
+			     !lsgc_membership_install(m, msg);
+			if (!ok) {
+				m->rx_blocked = true;
+				break;
+			}
 		} else if (!lsgc_order_deliver_one(m, msg)) {
 			if (!m->rx_blocked)
 				lsgc_stat_inc(m->ln, m, LSGC_STAT_RCVBUF_STALLS);
@@ -547,6 +760,7 @@ void lsgc_order_deliver(struct lsgc_member *m)
 		m->rx_blocked = false;
 		m->next_deliver += msg->nfrags;
 		m->nak_due = 0;
+		m->nak_from = 0;
 	}
 	if (m->role == LSGC_ROLE_LEADER)
 		lsgc_order_set_stable(m, m->stable);
@@ -579,7 +793,7 @@ void lsgc_order_set_stable(struct lsgc_member *m, u64 stable)
 	}
 	s = m->gc_seq;
 	while (s <= m->stable) {
-		msg = xa_load(&m->order, s);
+		msg = lsgc_order_at(m, s);
 		if (!msg) {
 			s++;
 			continue;
@@ -592,14 +806,61 @@ void lsgc_order_set_stable(struct lsgc_member *m, u64 stable)
 
 void lsgc_order_note_high(struct lsgc_member *m, u64 high)
 {
-	if (high > m->high && high >= m->start_seq)
+	if (high > m->high && high >= m->start_seq &&
+	    high < m->next_deliver + LSGC_SEQ_WINDOW)
 		m->high = high;
+}
+
+/* Is fragment @seq here?  Either its number is bound and the fragment
+ * arrived, or nothing is known of it yet.
+ */
+static bool lsgc_order_have(struct lsgc_member *m, u64 seq)
+{
+	struct lsgc_msg *msg = lsgc_order_at(m, seq);
+
+	return msg && msg->frags[seq - msg->seq];
+}
+
+/* NAK exactly what is missing ahead of delivery: the numbers nothing is
+ * bound to yet, and the fragments of bound messages that did not arrive,
+ * as up to LSGC_NAK_RANGES ranges.  Asking for whole messages (or for
+ * everything up to the next complete one) turned one lost fragment of a
+ * 64 KiB message into some 45 repairs to every member, into receivers
+ * that were losing packets already.
+ */
+static void lsgc_order_nak_holes(struct lsgc_member *m)
+{
+	u64 end = min(m->high, m->next_deliver + LSGC_NAK_SCAN - 1);
+	unsigned int ranges = 0;
+	u64 s, from = 0;
+
+	m->nak_from = 0;
+	for (s = m->next_deliver; s <= end && ranges < LSGC_NAK_RANGES; s++) {
+		if (lsgc_order_have(m, s)) {
+			if (from) {
+				lsgc_send_nak(m, from, s - 1);
+				ranges++;
+				from = 0;
+			}
+			continue;
+		}
+		if (!m->nak_from)
+			m->nak_from = s;
+		if (from && s - from == LSGC_NAK_MAX_SPAN) {
+			lsgc_send_nak(m, from, s - 1);
+			ranges++;
+			from = 0;
+		}
+		if (!from && ranges < LSGC_NAK_RANGES)
+			from = s;
+	}
+	if (from && ranges < LSGC_NAK_RANGES)
+		lsgc_send_nak(m, from, s - 1);
 }
 
 static void lsgc_order_nak_tick(struct lsgc_member *m, unsigned long now)
 {
 	int delay = READ_ONCE(m->ln->cfg.nak_delay_ms);
-	u64 to;
 
 	if (m->role == LSGC_ROLE_LEADER || m->next_deliver > m->high ||
 	    m->rx_blocked) {
@@ -613,37 +874,36 @@ static void lsgc_order_nak_tick(struct lsgc_member *m, unsigned long now)
 	}
 	if (time_before(now, m->nak_due))
 		return;
-	/* Ask only for the hole at the head, not for what follows it. */
-	to = m->next_deliver;
-	while (to < m->high && to + 1 - m->next_deliver < LSGC_NAK_MAX_SPAN) {
-		struct lsgc_msg *next = xa_load(&m->order, to + 1);
-
-		if (next && next->nhave == next->nfrags)
-			break;
-		to++;
-	}
-	lsgc_send_nak(m, m->next_deliver, to);
+	lsgc_order_nak_holes(m);
 	m->nak_due = now + lsgc_ms(2 * delay) + get_random_u32_below(lsgc_ms(delay));
 }
 
+/* The sequencer has not ordered our oldest messages: send those whose
+ * time came again (it drops what it already has, and says again where it
+ * bound what it did bind), oldest first and at most LSGC_RETX_BUDGET
+ * fragments a tick, so that a full window is not resent at once from
+ * softirq.  Back off: a sequencer that holds messages back for flow
+ * control has them.
+ */
 static void lsgc_order_retransmit_tick(struct lsgc_member *m, unsigned long now)
 {
 	unsigned long rto = lsgc_ms(READ_ONCE(m->ln->cfg.retransmit_ms));
+	int budget = LSGC_RETX_BUDGET;
 	struct lsgc_msg *msg;
 
-	msg = list_first_entry_or_null(&m->tx_unbound, struct lsgc_msg, tx_node);
-	if (!msg || time_before(now, msg->sent + (rto << msg->retries)))
-		return;
-	/* The sequencer has not ordered our oldest message: send all that
-	 * are waiting again (it drops what it already has).  Back off: a
-	 * sequencer that holds messages back for flow control has them.
-	 */
 	list_for_each_entry(msg, &m->tx_unbound, tx_node) {
+		if (time_before(now, msg->sent + (rto << msg->retries)))
+			continue;
+		if (budget < msg->nfrags && budget < LSGC_RETX_BUDGET)
+			break;
+		budget -= msg->nfrags;
 		msg->sent = now;
 		if (msg->retries < 4)
 			msg->retries++;
 		lsgc_send_msg_frags(m, msg, false);
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_SENDER_RETRANSMITS);
+		if (budget <= 0)
+			break;
 	}
 }
 
@@ -698,6 +958,7 @@ void lsgc_order_destroy(struct lsgc_member *m)
 
 	hash_for_each_safe(m->msgs, bkt, tmp, msg, hnode)
 		lsgc_msg_free(m, msg);
+	WARN_ON_ONCE(m->store_bytes);
 	xa_destroy(&m->order);
 	kfree_skb(m->order_skb);
 	m->order_skb = NULL;

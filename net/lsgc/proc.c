@@ -46,6 +46,7 @@ const char *const lsgc_stat_names[__LSGC_STAT_MAX] = {
 	[LSGC_STAT_DROP_RCVBUF] = "drop_rcvbuf",
 	[LSGC_STAT_DROP_STALE] = "drop_stale",
 	[LSGC_STAT_DROP_REPLAY] = "drop_replay",
+	[LSGC_STAT_DROP_FILTER] = "drop_filter",
 };
 
 static int lsgc_stats_show(struct seq_file *seq, void *v)

@@ -97,10 +97,10 @@ static void lsgc_rx_udata(struct lsgc_member *m, const struct lsgc_rx *rx,
 	LSGC_SKB_CB(c)->origin = rx->h.sender;
 	LSGC_SKB_CB(c)->view_id = m->view->id;
 	memcpy(LSGC_SKB_CB(c)->id, p->id, LSGC_ID_LEN);
-	skb_set_owner_r(c, sk);
-	skb_queue_tail(&sk->sk_receive_queue, c);
-	sk->sk_data_ready(sk);
-	lsgc_stat_inc(m->ln, m, LSGC_STAT_UDATA_DELIVERED);
+	if (lsgc_sock_queue_rcv(sk, c))
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_FILTER);
+	else
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_UDATA_DELIVERED);
 }
 
 static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
@@ -137,6 +137,11 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		p->last_heard = jiffies;
 		p->heard = true;
 		p->src = rx->src;
+	} else if (m->role == LSGC_ROLE_LEADER && h->sender) {
+		/* A former member that does not know it. */
+		lsgc_membership_rx_stranger(m, h);
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
 	} else if (h->sender != m->leader && h->type != LSGC_T_DATA &&
 		   !(h->type == LSGC_T_JOIN_REQ && !h->sender)) {
 		/* Only a joiner and (before we installed the view that

@@ -331,7 +331,7 @@ int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 	if (err)
 		return err;
 	nfrags = max_t(unsigned int, 1, DIV_ROUND_UP(len, m->frag_payload));
-	rmsg = kzalloc(struct_size(rmsg, frags, nfrags), GFP_KERNEL);
+	rmsg = kzalloc(struct_size(rmsg, frags, nfrags), GFP_KERNEL_ACCOUNT);
 	if (!rmsg)
 		return -ENOBUFS;
 	rmsg->nfrags = nfrags;
@@ -352,11 +352,17 @@ int lsgc_send_reliable(struct lsgc_member *m, struct msghdr *msg, size_t len,
 	 * sender's order that the sequencer would wait on forever.
 	 */
 	rmsg->origin = m->self;
-	rmsg->msg_no = m->next_msg_no++;
+	rmsg->msg_no = m->next_msg_no;
+	m->next_msg_no = lsgc_msg_no_next(m->next_msg_no);
 	rmsg->born = jiffies;
 	rmsg->sent = jiffies;
 	hash_add(m->msgs, &rmsg->hnode, ((u64)rmsg->origin << 32) | rmsg->msg_no);
 	m->nmsgs++;
+	/* Counted, never refused: the window bounds what a sender keeps. */
+	lsgc_store_charge(m, rmsg, struct_size(rmsg, frags, nfrags));
+	for (i = 0; i < nfrags; i++)
+		lsgc_store_charge(m, rmsg, rmsg->frags[i]->truesize);
+	i = 0;
 	list_add_tail(&rmsg->tx_node, &m->tx_unbound);
 	m->tx_inflight++;
 	self = lsgc_peer_find(m, m->self);

@@ -15,7 +15,7 @@ static int lsgc_to_min = 50;
 static int lsgc_join_min = 100;
 static int lsgc_window_max = 4096;
 static int lsgc_backlog_min = 64;
-static int lsgc_backlog_max = 65536;
+static int lsgc_backlog_max = LSGC_BACKLOG_MAX;
 static int lsgc_nak_max = 1000;
 static int lsgc_sec_rate_max = 10000;
 

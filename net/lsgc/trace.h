@@ -61,6 +61,7 @@ TRACE_DEFINE_ENUM(LSGC_STAT_DROP_NOMEM);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_RCVBUF);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_STALE);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_REPLAY);
+TRACE_DEFINE_ENUM(LSGC_STAT_DROP_FILTER);
 
 TRACE_EVENT(lsgc_join,
 	    TP_PROTO(const struct lsgc_member *m, int step, u32 member,
@@ -243,7 +244,8 @@ TRACE_EVENT(lsgc_drop,
 				       { LSGC_STAT_DROP_NOMEM, "nomem" },
 				       { LSGC_STAT_DROP_RCVBUF, "rcvbuf" },
 				       { LSGC_STAT_DROP_STALE, "stale" },
-				       { LSGC_STAT_DROP_REPLAY, "replay" }))
+				       { LSGC_STAT_DROP_REPLAY, "replay" },
+				       { LSGC_STAT_DROP_FILTER, "filter" }))
 );
 
 #endif /* _NET_LSGC_TRACE_H */

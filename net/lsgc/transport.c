@@ -155,7 +155,7 @@ struct lsgc_transport *lsgc_transport_get(struct lsgc_net *ln,
 			return t;
 		}
 	}
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	t->ln = ln;
