@@ -21,6 +21,16 @@
  *   flood      a stranger's distinct one-fragment messages    drop_backlog
  *              (members cache them until the store is full;   (non-leaders)
  *              the leader refuses them at once)               drop_not_member
+ *   farorder   the leader's ORDER binding a message 2^40      drop_stale
+ *              numbers ahead of delivery                      (non-leaders)
+ *   fakeview   the leader's ORDER binding member 2's message  drop_malformed
+ *              77777 right after the leader's high, then that (non-leaders
+ *              message from member 2, flagged as a view       but member 2)
+ *
+ * farorder and fakeview speak as members 1 (the creator, always the
+ * leader) and 2, with counters 1000 above the highest the capture saw of
+ * them: new to the replay windows, yet close enough that the real
+ * members' later packets still fit in them.  Capture an idle group.
  *
  * "Real session" and "captured" need traffic on the group: the injector
  * listens to it first (-w) on a UDP socket of its own.  Prints one line
@@ -63,11 +73,21 @@ struct wire_data {
 	__be64	seq;
 } __attribute__((packed));
 
+/* One binding of ORDER, as net/lsgc/messages.h defines it. */
+struct wire_order_ent {
+	__be64	seq;
+	__be32	origin;
+	__be32	msg_no;
+	__be16	nfrags;
+	__be16	reserved;
+} __attribute__((packed));
+
 #define WIRE_VERSION	1
 #define T_DATA		1
 #define T_ORDER		2
 #define T_HEARTBEAT	4
 #define T_MAX		11	/* __LSGC_T_MAX */
+#define DATA_VIEW	1	/* LSGC_DATA_VIEW */
 
 struct captured {
 	unsigned char buf[2048];
@@ -208,6 +228,68 @@ static int real_session(__u32 *session, __u32 *sender, __u32 *epoch)
 	return -1;
 }
 
+/* The highest counter the capture saw of @sender (0 if none), and, from
+ * its heartbeats, the highest sequence number it reported bound.
+ */
+static uint64_t last_counter(__u32 sender, uint64_t *high)
+{
+	uint64_t top = 0, v;
+	int i;
+
+	*high = 0;
+	for (i = 0; i < n_cap; i++) {
+		struct wire_hdr *h = (void *)cap[i].buf;
+
+		if (cap[i].len < sizeof(*h) || h->version != WIRE_VERSION ||
+		    ntohl(h->sender) != sender)
+			continue;
+		v = be64toh(h->counter);
+		if (v > top)
+			top = v;
+		if (h->type == T_HEARTBEAT && cap[i].len >= sizeof(*h) + 32) {
+			memcpy(&v, cap[i].buf + sizeof(*h) + 8, 8);
+			if (be64toh(v) > *high)
+				*high = be64toh(v);
+		}
+	}
+	return top;
+}
+
+/* A forged packet of member @sender: a header the parsers accept with a
+ * counter its replay window has not seen.
+ */
+static void forged_hdr(unsigned char *p, __u8 type, __u32 session,
+		       __u32 epoch, __u32 sender, int i)
+{
+	struct wire_hdr *h = (void *)p;
+	uint64_t high;
+
+	hdr(p, WIRE_VERSION, type, session, sender);
+	h->epoch = htonl(epoch);
+	h->counter = htobe64(last_counter(sender, &high) + 1000 + i);
+}
+
+static size_t forged_order(unsigned char *p, __u32 session, __u32 epoch,
+			   int i, uint64_t seq, __u32 origin, __u32 msg_no)
+{
+	struct wire_order_ent *e;
+	size_t len = sizeof(struct wire_hdr);
+
+	forged_hdr(p, T_ORDER, session, epoch, 1, i);
+	/* count 1, reserved 0 */
+	p[len] = 0;
+	p[len + 1] = 1;
+	p[len + 2] = 0;
+	p[len + 3] = 0;
+	e = (void *)(p + len + 4);
+	memset(e, 0, sizeof(*e));
+	e->seq = htobe64(seq);
+	e->origin = htonl(origin);
+	e->msg_no = htonl(msg_no);
+	e->nfrags = htons(1);
+	return len + 4 + sizeof(*e);
+}
+
 static bool is_member_packet(const struct captured *c)
 {
 	const struct wire_hdr *h = (const void *)c->buf;
@@ -338,6 +420,30 @@ static int inject(const char *kind, int count)
 			dd->total_len = htonl(body);
 			len = sizeof(*h) + sizeof(*dd) + body;
 			fill_rand(p + sizeof(*h) + sizeof(*dd), body);
+		} else if (!strcmp(kind, "farorder")) {
+			len = forged_order(p, session, epoch, i,
+					   (1ULL << 40) + i, 2, 100000 + i);
+		} else if (!strcmp(kind, "fakeview")) {
+			struct wire_data *dd = (void *)(p + sizeof(struct wire_hdr));
+			size_t body = 40;
+			uint64_t high;
+
+			if (i)
+				break;	/* one fake view is enough */
+			last_counter(1, &high);
+			len = forged_order(p, session, epoch, 0, high + 1, 2,
+					   77777);
+			send_raw(p, len, src_addr);
+			usleep(20000);
+			forged_hdr(p, T_DATA, session, epoch, 2, 0);
+			memset(dd, 0, sizeof(*dd));
+			dd->origin = htonl(2);
+			dd->msg_no = htonl(77777);
+			dd->nfrags = htons(1);
+			dd->flags = htonl(DATA_VIEW);
+			dd->total_len = htonl(body);
+			len = sizeof(struct wire_hdr) + sizeof(*dd) + body;
+			fill_rand(p + sizeof(struct wire_hdr) + sizeof(*dd), body);
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
@@ -385,7 +491,7 @@ static void usage(void)
 	fprintf(stderr,
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS] [-n N] [-S SEED] KIND...\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
-"        sealed flags flood\n"
+"        sealed flags flood farorder fakeview\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
 "          then use the real session)\n");

@@ -20,6 +20,7 @@
 #endif
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/filter.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -67,6 +68,7 @@ struct opts {
 	long expect;
 	long time_ms, linger_ms;
 	int recv_own;		/* -1: leave the default */
+	bool drop_filter;	/* -B: a socket filter that drops every record */
 	__u32 timeout_ms;
 	__u32 extra_flags;
 	/* -X ID:N: done needs message N of ID; -W ID: done needs ID gone */
@@ -210,6 +212,7 @@ static void usage(void)
 "  -l MS       when done, keep receiving MS more milliseconds\n"
 "  -t MS       run time limit (default 60000)\n"
 "  -R 0|1      set LSGC_RECV_OWN\n"
+"  -B          attach a socket filter (SO_ATTACH_FILTER) dropping every record\n"
 "  -L          LSGC_LEAVE before closing\n"
 "  -o FILE     delivery log\n"
 "  -S FILE     status file (joined, ready, sent, done, error, exit)\n"
@@ -271,7 +274,7 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:Lo:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:h")) != -1) {
 		switch (c) {
 		case 'g': o.group = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -325,6 +328,7 @@ static void parse_args(int argc, char **argv)
 		case 'l': o.linger_ms = atol(optarg); break;
 		case 't': o.time_ms = atol(optarg); break;
 		case 'R': o.recv_own = atoi(optarg); break;
+		case 'B': o.drop_filter = true; break;
 		case 'L': o.leave_at_end = true; break;
 		case 'o': o.out = optarg; break;
 		case 'S': o.status = optarg; break;
@@ -703,6 +707,22 @@ static int finish(int code)
 	exit(code);
 }
 
+/* A classic BPF filter that keeps nothing: every record is refused. */
+static int attach_drop_filter(int fd)
+{
+	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &insn };
+
+	if (fd < 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		fprintf(stderr, "SO_ATTACH_FILTER: %s (%s)\n", strerror(errno),
+			lsgc_errname(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char buf[RBUF_LEN];
@@ -781,6 +801,9 @@ int main(int argc, char **argv)
 			return finish(EX_SETUP);
 		}
 	}
+	if (o.drop_filter && (attach_drop_filter(fd_seq) ||
+			      attach_drop_filter(fd_dgram)))
+		return finish(EX_SETUP);
 	t_start = now_ms();
 	if (fd_seq >= 0 && do_join(fd_seq, &req, "seq"))
 		return finish(EX_JOIN);
