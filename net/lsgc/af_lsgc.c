@@ -78,7 +78,10 @@ static bool lsgc_linger_done(struct lsgc_member *m)
 	bool done;
 
 	spin_lock_bh(&m->lock);
-	done = m->state != LSGC_STATE_MEMBER ||
+	/* With another socket still attached the member stays, and so
+	 * does its retransmission of what is unordered.
+	 */
+	done = m->state != LSGC_STATE_MEMBER || m->nsocks > 1 ||
 	       (!m->tx_inflight && (m->role != LSGC_ROLE_LEADER ||
 				    lsgc_leader_all_delivered(m)));
 	spin_unlock_bh(&m->lock);

@@ -87,11 +87,15 @@ int lsgc_wire_parse_order(const u8 *p, size_t len, unsigned int *count)
 	if (len != sizeof(*w) + n * sizeof(struct lsgc_wire_order_ent))
 		return LSGC_WIRE_TRUNCATED;
 	for (*count = 0; *count < n; (*count)++) {
+		const struct lsgc_wire_order_ent *e;
 		struct lsgc_binding b;
 
+		/* Reserved means zero, so that it can get a meaning later. */
+		e = (const void *)(p + sizeof(*w) + *count * sizeof(*e));
 		lsgc_wire_order_entry(p, *count, &b);
 		if (!b.seq || b.seq > U64_MAX - LSGC_MAX_FRAGS || !b.origin ||
-		    !b.msg_no || !b.nfrags || b.nfrags > LSGC_MAX_FRAGS)
+		    !b.msg_no || !b.nfrags || b.nfrags > LSGC_MAX_FRAGS ||
+		    e->reserved)
 			return LSGC_WIRE_FIELD_BAD;
 	}
 	return LSGC_WIRE_OK;
@@ -117,7 +121,8 @@ int lsgc_wire_parse_nak(const u8 *p, size_t len, u64 *from, u64 *to)
 		return LSGC_WIRE_TRUNCATED;
 	*from = get_unaligned_be64(&w->from);
 	*to = get_unaligned_be64(&w->to);
-	if (!*from || *to < *from || *to - *from >= LSGC_NAK_MAX_SPAN)
+	if (!*from || *to < *from || *to - *from >= LSGC_NAK_MAX_SPAN ||
+	    *to > U64_MAX - LSGC_MAX_FRAGS)
 		return LSGC_WIRE_FIELD_BAD;
 	return LSGC_WIRE_OK;
 }
