@@ -178,8 +178,10 @@ static bool binding_eq(const struct lsgc_binding *a,
 
 static void check_order(const u8 *p, size_t len)
 {
+	const size_t ro = offsetof(struct lsgc_wire_order_ent, reserved);
 	struct lsgc_binding e, e2;
 	unsigned int count, count2, i;
+	size_t off;
 	int v;
 	u8 *b;
 
@@ -201,7 +203,16 @@ static void check_order(const u8 *p, size_t len)
 		FZ_CHECK(e.nfrags >= 1 && e.nfrags <= LSGC_MAX_FRAGS);
 		lsgc_wire_put_order_entry(b, i, &e);
 	}
-	FZ_CHECK(!memcmp(b, p, len));
+	/* Byte for byte, except each entry's reserved field: lsgc.rst says
+	 * receivers do not check it, and the builder writes it 0.
+	 */
+	FZ_CHECK(!memcmp(b, p, sizeof(struct lsgc_wire_order)));
+	for (i = 0; i < count; i++) {
+		off = sizeof(struct lsgc_wire_order) +
+		      i * sizeof(struct lsgc_wire_order_ent);
+		FZ_CHECK(!memcmp(b + off, p + off, ro));
+		FZ_CHECK(!b[off + ro] && !b[off + ro + 1]);
+	}
 
 	FZ_CHECK(lsgc_wire_parse_order(b, len, &count2) == LSGC_WIRE_OK);
 	FZ_CHECK(count2 == count);
