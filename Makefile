@@ -13,6 +13,9 @@
 #   make debug-kernel     build (or reuse) the cached debug kernel
 #   make debug-test       run the selftests on the debug kernel
 #   make bench            first throughput figure: AF_LSGC vs raw UDP multicast
+#   make fuzz [FUZZ_TIME=S]  fuzz the wire parsers and the replay window,
+#                         S seconds per harness (default 60)
+#   make fuzz-regress     replay the fuzz seeds and regression inputs
 
 LSGC_VERSION := 0.1.0
 LSGC_CACHE ?= $(HOME)/.cache/lsgc
@@ -32,7 +35,7 @@ endif
 export KDIR
 
 .PHONY: all module userspace selftests clean check demo vm-test checkpatch \
-	sparse debug-kernel debug-test deps bench
+	sparse debug-kernel debug-test deps bench fuzz fuzz-regress
 
 all: module userspace selftests
 
@@ -82,3 +85,12 @@ debug-test: selftests
 bench: module
 	$(MAKE) -C userspace/bench
 	scripts/vm/run.sh --run userspace/bench/run.sh
+
+# The fuzzing lane (selftests/fuzz: clang, libFuzzer) is never part of
+# `make`: it needs neither the kernel nor the VM, only the two sources it
+# fuzzes.  FUZZ_TIME given on the command line reaches the sub-make.
+fuzz:
+	$(MAKE) -C selftests/fuzz fuzz
+
+fuzz-regress:
+	$(MAKE) -C selftests/fuzz regress

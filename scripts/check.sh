@@ -7,6 +7,9 @@
 #               warning fails
 #   checkpatch  scripts/checkpatch.sh (--strict)
 #   sparse      scripts/sparse.sh (C=2)
+#   fuzz        make fuzz-regress, then make fuzz for 20 s per harness
+#               (LSGC_CHECK_FUZZ_TIME): the wire parsers and the replay
+#               window under libFuzzer, in userspace
 #   vm          scripts/vm/run.sh: every selftest in the VM
 # A failing stage after the build does not stop the others; the summary
 # lists each stage with its time and the exit status is nonzero if any
@@ -49,6 +52,12 @@ build() {
 	return $rc
 }
 
+# Every known input first (quick, and names the one that broke), then new
+# ones; a short run keeps the stage near a minute.
+fuzz() {
+	make fuzz-regress && make fuzz FUZZ_TIME="${LSGC_CHECK_FUZZ_TIME:-20}"
+}
+
 finish() {
 	echo
 	echo "=== check: summary"
@@ -64,6 +73,7 @@ if ! stage build build; then
 fi
 stage checkpatch scripts/checkpatch.sh
 stage sparse scripts/sparse.sh
+stage fuzz fuzz
 # The whole suite (the group scenarios take minutes each under TCG) needs
 # more than run.sh's default 900 s; this still keeps CI under 40 minutes.
 stage vm scripts/vm/run.sh --timeout "${LSGC_CHECK_VM_TIMEOUT:-1800}" "$@"

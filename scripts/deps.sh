@@ -9,13 +9,16 @@ set -euo pipefail
 # The kernel the VM lane boots and its headers (the module is built against
 # them); QEMU and the initramfs tools; Debian's kernel source (checkpatch,
 # the kselftest harness, the debug kernel); sparse; the build tools for
-# the module, the userspace programs and the debug kernel.
+# the module, the userspace programs and the debug kernel; clang with
+# libFuzzer (libclang-rt-14-dev has -fsanitize=fuzzer) and llvm-14 (the
+# symbolizer of sanitizer reports) for the fuzz lane.
 pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod iproute2 xz-utils
 	linux-source-6.1 sparse perl
 	build-essential bc flex bison libelf-dev libssl-dev dwarves pkg-config
 	libmnl-dev libsodium-dev python3 python3-yaml
+	clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()
