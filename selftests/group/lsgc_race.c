@@ -61,6 +61,10 @@ static void *leader_reader(void *arg)
 static void *closer(void *arg __attribute__((unused)))
 {
 	pthread_barrier_wait(&barrier);
+	/* Either side may go first, by up to 300 us, so that every outcome
+	 * (attach first, close first, in the middle of each other) happens.
+	 */
+	usleep(rand() % 300);
 	close(seq_fd);
 	return NULL;
 }
@@ -70,6 +74,7 @@ static void *dgram_joiner(void *arg __attribute__((unused)))
 	int fd = socket(family, SOCK_DGRAM, 0);
 
 	pthread_barrier_wait(&barrier);
+	usleep(rand() % 300);
 	if (fd < 0) {
 		dgram_err = -errno;
 		return NULL;
