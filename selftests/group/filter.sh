@@ -11,7 +11,7 @@
 
 N=${GRP_N:-40}
 scale=${LSGC_TIMEOUT_SCALE:-1}
-ktap_plan 6
+ktap_plan 7
 grp_init 3
 grp_member s1 1 -c -n "$N" -m 3 -X "s1:$N" -H -t $((90000 * scale))
 grp_wait s1 joined $((30 * scale))
