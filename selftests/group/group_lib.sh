@@ -10,6 +10,7 @@
 # grp_member NAME NS ARGS...   start lsgc_member -I NAME in lsgc-gNS,
 #                     logging to $W/NAME.log, status in $W/NAME.st
 # grp_wait NAME WORD [S]       wait until NAME's status has a line WORD
+#                     (every wait in seconds is scaled by LSGC_TIMEOUT_SCALE)
 # grp_wait_all WORD [S] NAME...
 # grp_stop NAME... / grp_stop_all   SIGTERM, wait, remember exit codes
 # grp_exit NAME       exit code of a stopped member
@@ -32,6 +33,7 @@ GRP_PORT=${GRP_PORT:-7007}
 GRP_ADDR=${GRP_ADDR:-239.7.7.7}
 declare -A GRP_PID GRP_RC
 GRP_NS_N=0
+GRP_SCALE=${LSGC_TIMEOUT_SCALE:-1}
 W=
 
 grp_init() {
@@ -50,10 +52,10 @@ grp_init() {
 	# and join answers past the defaults: scale the failure detector
 	# alike, so that only real silence expels.  Tests that set their own
 	# values do so after this.
-	local scale=${LSGC_TIMEOUT_SCALE:-1}
-	if [ "$scale" -gt 1 ]; then
-		grp_sysctl_all heartbeat_timeout_ms $((500 * scale)) || true
-		grp_sysctl_all join_timeout_ms $((2000 * scale)) || true
+	if [ "$GRP_SCALE" -gt 1 ]; then
+		grp_sysctl_all heartbeat_timeout_ms $((500 * GRP_SCALE)) &&
+			grp_sysctl_all join_timeout_ms $((2000 * GRP_SCALE)) ||
+			{ echo "# cannot scale the timeouts by $GRP_SCALE"; exit 1; }
 	fi
 }
 
@@ -89,7 +91,7 @@ grp_member() {
 # grp_wait NAME WORD [SECONDS]: 0 once NAME's status file has WORD; 1 if it
 # exits or errs first, or on timeout.
 grp_wait() {
-	local name=$1 word=$2 secs=${3:-60} i
+	local name=$1 word=$2 secs=$(( ${3:-60} * GRP_SCALE )) i
 	for ((i = 0; i < secs * 10; i++)); do
 		grep -q "^$word" "$W/$name.st" 2>/dev/null && return 0
 		if grep -qE '^(exit|error)' "$W/$name.st" 2>/dev/null; then
@@ -103,18 +105,20 @@ grp_wait() {
 }
 
 grp_wait_all() {
-	local word=$1 secs=$2 n rc=0 end
+	local word=$1 secs=$(( $2 * GRP_SCALE )) n rc=0 end
 	shift 2
 	end=$((SECONDS + secs))
 	for n; do
-		grp_wait "$n" "$word" $((end - SECONDS > 1 ? end - SECONDS : 1)) || rc=1
+		# grp_wait scales what it is given: hand it unscaled seconds.
+		grp_wait "$n" "$word" $(( (end - SECONDS) / GRP_SCALE > 1 ?
+			(end - SECONDS) / GRP_SCALE : 1 )) || rc=1
 	done
 	return $rc
 }
 
 # grp_reap NAME [SECONDS]: wait for NAME to exit by itself; its exit code.
 grp_reap() {
-	local name=$1 secs=${2:-30} pid=${GRP_PID[$1]} i
+	local name=$1 secs=$(( ${2:-30} * GRP_SCALE )) pid=${GRP_PID[$1]} i
 	[ -n "$pid" ] || return 0
 	for ((i = 0; i < secs * 10; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
@@ -175,6 +179,7 @@ grp_stats_nonzero() {
 		awk '$2 != 0' | tr '\n' ' '
 }
 
+# (grep -c prints 0 and fails when nothing matches: not an error here.)
 grp_count() { grep -c "^$2" "$W/$1.log" 2>/dev/null || true; }
 
 # order_check.py with every failure as diagnostics.
@@ -188,13 +193,12 @@ grp_save_logs() {
 }
 
 _grp_leftovers() {
-	local left=
-	local p
+	local left= p procs
 	for p in "${GRP_PID[@]}"; do
 		kill -0 "$p" 2>/dev/null && left+=" pid $p"
 	done
-	pgrep -x lsgc_member >/dev/null && left+=" lsgc_member:$(pgrep -x lsgc_member | tr '\n' ' ')"
-	pgrep -x lsgc_inject >/dev/null && left+=" lsgc_inject"
+	procs=$(lsgc_procs lsgc_member lsgc_inject lsgc_api | tr '\n' ' ')
+	[ -n "$procs" ] && left+=" test programs: $procs"
 	ip netns list | grep -q "^$GRP_PREFIX" &&
 		left+=" namespaces:$(ip netns list | grep "^$GRP_PREFIX" | cut -d' ' -f1 | tr '\n' ' ')"
 	echo "$left"
@@ -312,7 +316,7 @@ grp_order_run() {
 
 # grp_wait_data NAME COUNT [SECONDS]: until NAME delivered COUNT data records.
 grp_wait_data() {
-	local i secs=${3:-60}
+	local i secs=$(( ${3:-60} * GRP_SCALE ))
 	for ((i = 0; i < secs * 10; i++)); do
 		[ "$(grp_count "$1" D)" -ge "$2" ] && return 0
 		sleep 0.1

@@ -15,7 +15,7 @@ RATE=${GRP_RATE:-$((40 / ${LSGC_TIMEOUT_SCALE:-1}))}
 NJ=60
 ktap_plan 8
 grp_init 5
-grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" || true
+grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" || exit 1
 done_when=(-X "s1:$N" -X "s2:$N" -X "j2:$NJ" -H -t 240000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 3 "${done_when[@]}"
 grp_wait s1 joined 30

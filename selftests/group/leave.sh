@@ -6,14 +6,17 @@
 # the total order, and a receiver closes its socket halfway.  Survivors
 # deliver everything, including every message of the leaver, and install
 # views without the two; the leavers' logs are prefixes of the survivors'.
+# The sender checks what LSGC_LEAVE did (0, then its sockets detached) and
+# keeps them open afterwards, so the view without it must come from the
+# LEAVE and not from a close().
 . "$(dirname "$0")/group_lib.sh"
 
 N=${GRP_N:-400}
 RATE=${GRP_RATE:-40}
 NL=80
-ktap_plan 7
+ktap_plan 9
 grp_init 5
-grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" || true
+grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" || exit 1
 stay=(-X "s1:$N" -X "s2:$N" -X "lv:$NL" -W lv -W rc -H -t 240000)
 grp_member s1 1 -c -n "$N" -r "$RATE" -m 5 "${stay[@]}"
 grp_wait s1 joined 30
@@ -23,7 +26,23 @@ grp_member lv 4 -n "$NL" -r "$RATE" -m 5 -X "lv:$NL" -L -t 240000
 grp_member rc 5 -E $((N / 2)) -t 240000
 ktap_check "five members formed the group" grp_wait_all ready 60 s1 s2 r1 lv rc
 
-grp_reap lv 240; grp_reap rc 240
+ktap_check "the sender's LSGC_LEAVE returned 0 and detached its sockets" \
+	grp_wait lv left 240
+# lv's process still holds its (detached) sockets: only the LEAVE can
+# have taken it out of the view.
+left_by_leave() {
+	local i
+	for ((i = 0; i < 600 * ${LSGC_TIMEOUT_SCALE:-1}; i++)); do
+		[ -n "$(grp_view_without s1 lv)" ] && break
+		sleep 0.1
+	done
+	[ -n "$(grp_view_without s1 lv)" ] ||
+		{ echo "# s1 installed no view without lv"; return 1; }
+	kill -0 "${GRP_PID[lv]}" 2>/dev/null ||
+		{ echo "# lv exited before the view without it: a close, not the LEAVE"; return 1; }
+}
+ktap_check "a view without the sender while its sockets were still open" left_by_leave
+grp_stop lv; grp_reap rc 240
 if grp_expect_exit 0 lv rc; then
 	ktap_ok "the sender left after its last message was ordered, the receiver closed halfway"
 else

@@ -9,11 +9,18 @@
  *
  *   trunc      valid-looking header cut to 0..23 bytes        drop_malformed
  *   shortbody  full header, body shorter than its type needs  drop_malformed
+ *              (types 1-9: UDATA has no body structure, so a
+ *              datagram of 0-3 bytes is a valid one)
  *   version    version 0, 2 or 255                            drop_version
  *   session    right version, random session                  drop_session
  *   type       real session, type 0 or >= __LSGC_T_MAX        drop_malformed
- *   oversize   real session and sender, DATA, 60000 bytes     (any drop)
- *   random     random bytes of random length                  (any drop)
+ *   oversize   real session and sender, a 60000-byte DATA     drop_malformed
+ *              (IP fragments) whose payload exceeds its
+ *              total_len
+ *   random     random bytes of random length                  one of
+ *                                                             drop_version,
+ *                                                             drop_malformed,
+ *                                                             drop_session
  *   replay     captured members' packets sent again unchanged drop_replay
  *   notmember  captured packets, sender changed to a stranger drop_not_member
  *   sealed     captured packets, flagged as AEAD-sealed        drop_auth
@@ -33,8 +40,11 @@
  * members' later packets still fit in them.  Capture an idle group.
  *
  * "Real session" and "captured" need traffic on the group: the injector
- * listens to it first (-w) on a UDP socket of its own.  Prints one line
- * per kind: "inject <kind> <count>".
+ * listens to it first (-w) on a UDP socket of its own, or reads what an
+ * earlier run captured and saved (-W FILE, then -R FILE), so that a test
+ * can inject one kind at a time and check each one's counters.  Prints
+ * one line per kind: "inject <kind> <count> <bytes>" (bytes: the LSGC
+ * payload of all its packets, what rx_bytes counts).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -361,6 +371,7 @@ static int inject(const char *kind, int count)
 	unsigned char p[65536];
 	__u32 session = 0, sender = 0, epoch = 0;
 	int i, sent = 0;
+	unsigned long long bytes = 0;
 	bool have_real = real_session(&session, &sender, &epoch) == 0;
 
 	for (i = 0; i < count; i++) {
@@ -370,12 +381,13 @@ static int inject(const char *kind, int count)
 			len = i % sizeof(struct wire_hdr);
 			hdr(p, WIRE_VERSION, T_DATA, have_real ? session : 1, sender);
 		} else if (!strcmp(kind, "shortbody")) {
-			static const __u8 types[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+			/* Not UDATA (10): its body may have any length. */
+			static const __u8 types[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 			__u8 t = types[i % sizeof(types)];
 
 			hdr(p, WIRE_VERSION, t, have_real ? session : 1, sender);
 			/* 0..3 body bytes: shorter than every body type. */
-			len = sizeof(struct wire_hdr) + (i / 10) % 4;
+			len = sizeof(struct wire_hdr) + (i / 9) % 4;
 			fill_rand(p + sizeof(struct wire_hdr), 4);
 		} else if (!strcmp(kind, "version")) {
 			static const __u8 v[] = { 0, 2, 255 };
@@ -400,12 +412,21 @@ static int inject(const char *kind, int count)
 			fill_rand(p, len);
 			hdr(p, WIRE_VERSION, t, session, sender);
 		} else if (!strcmp(kind, "oversize")) {
+			struct wire_data *dd = (void *)(p + sizeof(struct wire_hdr));
 			struct wire_hdr *h = (void *)p;
 
+			/* Every field valid but the payload: longer than the
+			 * message it claims to be a fragment of.
+			 */
 			len = 60000;
 			fill_rand(p, len);
 			hdr(p, WIRE_VERSION, T_DATA, session, sender);
 			h->epoch = htonl(epoch);
+			memset(dd, 0, sizeof(*dd));
+			dd->origin = h->sender;
+			dd->msg_no = htonl(1000000 + i);
+			dd->nfrags = htons(1);
+			dd->total_len = htonl(1000);
 		} else if (!strcmp(kind, "flood")) {
 			struct wire_data *dd = (void *)(p + sizeof(struct wire_hdr));
 			struct wire_hdr *h = (void *)p;
@@ -471,6 +492,7 @@ static int inject(const char *kind, int count)
 			 */
 			send_raw(p, len, src_addr);
 			sent++;
+			bytes += len;
 			continue;
 		} else {
 			fprintf(stderr, "lsgc_inject: unknown kind %s\n", kind);
@@ -478,33 +500,78 @@ static int inject(const char *kind, int count)
 		}
 		send_raw(p, len, src_addr);
 		sent++;
+		bytes += len;
 		if ((i & 15) == 15)
 			usleep(1000);	/* do not overrun the receive buffers */
 	}
-	printf("inject %s %d\n", kind, sent);
+	printf("inject %s %d %llu\n", kind, sent, bytes);
 	fflush(stdout);
 	return sent;
+}
+
+/* -W: the captures, for later runs: (length, source, bytes) each. */
+static int save_captures(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f)
+		return -1;
+	for (i = 0; i < n_cap; i++) {
+		uint32_t l = cap[i].len;
+
+		if (fwrite(&l, sizeof(l), 1, f) != 1 ||
+		    fwrite(&cap[i].src, sizeof(cap[i].src), 1, f) != 1 ||
+		    fwrite(cap[i].buf, 1, l, f) != l) {
+			fclose(f);
+			return -1;
+		}
+	}
+	return fclose(f);
+}
+
+static int load_captures(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	uint32_t l;
+
+	if (!f)
+		return -1;
+	while (n_cap < MAX_CAPTURE && fread(&l, sizeof(l), 1, f) == 1) {
+		if (l > sizeof(cap[n_cap].buf) ||
+		    fread(&cap[n_cap].src, sizeof(cap[n_cap].src), 1, f) != 1 ||
+		    fread(cap[n_cap].buf, 1, l, f) != l) {
+			fclose(f);
+			return -1;
+		}
+		cap[n_cap++].len = l;
+	}
+	fclose(f);
+	return 0;
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-"usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS] [-n N] [-S SEED] KIND...\n"
+"usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS | -R FILE] [-W FILE]\n"
+"                   [-n N] [-S SEED] [KIND...]\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
 "        sealed flags flood farorder fakeview\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
-"          then use the real session)\n");
+"          then use the real session)\n"
+"  -W FILE save what was captured; -R FILE use it instead of capturing\n");
 	exit(1);
 }
 
 int main(int argc, char **argv)
 {
 	const char *group = LSGC_TEST_DEFAULT_GROUP, *ifname = NULL, *src = NULL;
+	const char *save = NULL, *load = NULL;
 	int c, count = 20, wait_ms = 0, one = 1, i;
 
 	port = LSGC_TEST_DEFAULT_PORT;
-	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:W:R:")) != -1) {
 		switch (c) {
 		case 'g': group = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -513,10 +580,12 @@ int main(int argc, char **argv)
 		case 'w': wait_ms = atoi(optarg); break;
 		case 'n': count = atoi(optarg); break;
 		case 'S': rng = strtoull(optarg, NULL, 0) | 1; break;
+		case 'W': save = optarg; break;
+		case 'R': load = optarg; break;
 		default: usage();
 		}
 	}
-	if (!ifname || !src || optind == argc)
+	if (!ifname || !src || (optind == argc && !save) || (save && !wait_ms))
 		usage();
 	if (inet_pton(AF_INET, group, &grp) != 1 ||
 	    inet_pton(AF_INET, src, &src_addr) != 1)
@@ -544,7 +613,12 @@ int main(int argc, char **argv)
 		    setsockopt(udp_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 1) < 0)
 			die("IP_MULTICAST_IF");
 	}
-	if (wait_ms) {
+	if (load) {
+		if (load_captures(load) || !n_cap) {
+			fprintf(stderr, "lsgc_inject: no captures in %s\n", load);
+			return 3;
+		}
+	} else if (wait_ms) {
 		capture(wait_ms);
 		printf("captured %d\n", n_cap);
 		if (!n_cap) {
@@ -552,6 +626,8 @@ int main(int argc, char **argv)
 				wait_ms);
 			return 3;
 		}
+		if (save && save_captures(save))
+			die(save);
 	}
 	for (i = optind; i < argc; i++)
 		inject(argv[i], count);

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/filter.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -38,7 +39,7 @@ enum exit_code {
 	EX_JOIN = 3,		/* LSGC_JOIN failed */
 	EX_SEND = 4,		/* send failed (other than membership loss) */
 	EX_RECV = 5,		/* recv failed (other than membership loss) */
-	EX_LOST = 6,		/* membership lost: ECONNRESET/EPIPE/EPOLLERR */
+	EX_LOST = 6,		/* membership lost: ECONNRESET (and EPOLLERR) */
 	EX_TIMEOUT = 7,		/* -t elapsed before -E or -m was reached */
 	EX_VIOLATION = 8,	/* a delivered record broke the contract */
 };
@@ -55,7 +56,7 @@ struct size_pat {
 };
 
 struct opts {
-	const char *group, *ifname, *name, *out, *status;
+	const char *group, *ifname, *name, *out, *status, *gate;
 	unsigned int port;
 	bool create, insecure, leave_at_end, hold;
 	bool seq, dgram;
@@ -102,6 +103,7 @@ static volatile sig_atomic_t stop_sig;
 static int violation;
 static char my_name[LSGC_ID_LEN * 2 + 1];
 static __u32 my_member;
+static __u32 cur_leader;
 
 /* Current view, as the last V record gave it. */
 static __u64 cur_view_id;
@@ -202,7 +204,8 @@ static void usage(void)
 "  -s SIZES    reliable sizes: N | MIN-MAX | a,b,c (cycled)\n"
 "  -z SIZES    datagram sizes, same syntax\n"
 "  -r RATE     messages per second per channel (0: as fast as possible)\n"
-"  -w MODE     block (sender thread, blocking send) | poll (MSG_DONTWAIT+poll)\n"
+"  -w MODE     block (sender thread, blocking send) | poll (MSG_DONTWAIT and\n"
+"              poll: every read and send waits for its POLLIN or POLLOUT)\n"
 "  -m M        wait for a view of at least M members before sending\n"
 "  -D MS       then wait MS more milliseconds before sending\n"
 "  -E N        done after delivering N reliable data records\n"
@@ -213,11 +216,14 @@ static void usage(void)
 "  -t MS       run time limit (default 60000)\n"
 "  -R 0|1      set LSGC_RECV_OWN\n"
 "  -B          attach a socket filter (SO_ATTACH_FILTER) dropping every record\n"
-"  -L          LSGC_LEAVE before closing\n"
+"  -L          when done, LSGC_LEAVE (checked), then hold the detached\n"
+"              sockets open until SIGTERM or -t\n"
+"  -G FILE     send only once FILE exists (the test says when)\n"
 "  -o FILE     delivery log\n"
 "  -S FILE     status file (joined, ready, sent, done, error, exit)\n"
 "exit: 0 ok, 1 usage, 2 setup, 3 join, 4 send, 5 recv, 6 membership lost,\n"
-"      7 timeout, 8 contract violation in what was delivered\n",
+"      7 timeout, 8 contract violation in what was delivered\n"
+"LSGC_TIMEOUT_SCALE multiplies -t, -D and -l (a slower kernel).\n",
 		LSGC_TEST_DEFAULT_PORT);
 	exit(EX_USAGE);
 }
@@ -274,7 +280,7 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:G:h")) != -1) {
 		switch (c) {
 		case 'g': o.group = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -332,6 +338,7 @@ static void parse_args(int argc, char **argv)
 		case 'L': o.leave_at_end = true; break;
 		case 'o': o.out = optarg; break;
 		case 'S': o.status = optarg; break;
+		case 'G': o.gate = optarg; break;
 		default: usage();
 		}
 	}
@@ -341,6 +348,17 @@ static void parse_args(int argc, char **argv)
 		usage();
 	if (o.n_dgram && !o.dgram)
 		usage();
+	/* Limits and waits in wall time: a slower kernel needs more. */
+	{
+		const char *sc = getenv("LSGC_TIMEOUT_SCALE");
+		long scale = sc ? atol(sc) : 1;
+
+		if (scale > 1) {
+			o.time_ms *= scale;
+			o.delay_ms *= scale;
+			o.linger_ms *= scale;
+		}
+	}
 }
 
 static void on_signal(int sig)
@@ -458,6 +476,7 @@ static void record_view(const unsigned char *buf, size_t len, __u64 seq,
 		(unsigned long long)seq);
 	cur_view_id = vi->view_id;
 	cur_n_members = vi->n_members;
+	cur_leader = vi->leader;
 	memcpy(cur_members, mi, vi->n_members * sizeof(*mi));
 	have_view = true;
 	last_seq = seq;
@@ -595,9 +614,12 @@ static void probe_lost(const char *how)
 	}
 }
 
+/* A failed membership reports ECONNRESET; EPIPE would mean a shutdown()
+ * nobody made, so it is an error like any other.
+ */
 static bool is_lost_errno(int e)
 {
-	return e == ECONNRESET || e == EPIPE;
+	return e == ECONNRESET;
 }
 
 /* ---- sending ---- */
@@ -652,6 +674,18 @@ static void *sender_thread(void *arg)
 
 /* ---- main ---- */
 
+/* The smaller of a poll() timeout (-1: none) and @ms (at least 0). */
+static int min_timeout(int timeout, long long ms)
+{
+	if (ms < 0)
+		ms = 0;
+	if (ms > INT_MAX)
+		ms = INT_MAX;
+	if (timeout < 0 || ms < timeout)
+		return ms;
+	return timeout;
+}
+
 /* The -X and -W conditions of being done. */
 static bool conditions_met(void)
 {
@@ -698,12 +732,6 @@ static int finish(int code)
 	if (log_f)
 		fflush(log_f);
 	status("exit %d", code);
-	if (o.leave_at_end) {
-		if (fd_seq >= 0)
-			setsockopt(fd_seq, SOL_LSGC, LSGC_LEAVE, NULL, 0);
-		if (fd_dgram >= 0)
-			setsockopt(fd_dgram, SOL_LSGC, LSGC_LEAVE, NULL, 0);
-	}
 	exit(code);
 }
 
@@ -723,6 +751,45 @@ static int attach_drop_filter(int fd)
 	return 0;
 }
 
+/*
+ * -L: leave with LSGC_LEAVE and check that it did: 0, then the sockets
+ * are detached (UNJOINED, send and recv ENOTCONN) while they stay open,
+ * so that the group sees the leave and not a close.
+ */
+static int leave_checked(void)
+{
+	int fds[2] = { fd_seq, fd_dgram }, i, st;
+	socklen_t l;
+	char b[8];
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (setsockopt(fds[i], SOL_LSGC, LSGC_LEAVE, NULL, 0)) {
+			violate("LSGC_LEAVE: %s", lsgc_errname(errno));
+			return -1;
+		}
+		l = sizeof(st);
+		if (getsockopt(fds[i], SOL_LSGC, LSGC_STATE, &st, &l) ||
+		    st != LSGC_STATE_UNJOINED) {
+			violate("state %d after LSGC_LEAVE", st);
+			return -1;
+		}
+		if (send(fds[i], "x", 1, MSG_DONTWAIT) >= 0 || errno != ENOTCONN) {
+			violate("send after LSGC_LEAVE: %s", lsgc_errname(errno));
+			return -1;
+		}
+		if (recv(fds[i], b, sizeof(b), MSG_DONTWAIT) >= 0 ||
+		    errno != ENOTCONN) {
+			violate("recv after LSGC_LEAVE: %s", lsgc_errname(errno));
+			return -1;
+		}
+	}
+	logline("# left");
+	status("left");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char buf[RBUF_LEN];
@@ -735,7 +802,7 @@ int main(int argc, char **argv)
 	long long t_start, t_done = 0, t_ready = 0;
 	double t_next_send = 0;
 	double interval;
-	bool ready = false, done = false;
+	bool ready = false, done = false, left = false;
 
 	parse_args(argc, argv);
 	snprintf(my_name, sizeof(my_name), "%s", o.name);
@@ -829,7 +896,7 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		struct pollfd pfd[2];
-		int npfd = 0, timeout = 50, i;
+		int npfd = 0, timeout, i;
 		long long now = now_ms();
 		bool want_send;
 
@@ -861,7 +928,8 @@ int main(int argc, char **argv)
 				if (getsockopt(fd_dgram, SOL_LSGC, LSGC_VIEW, vb, &l) == 0)
 					n = ((struct lsgc_view_info *)vb)->n_members;
 			}
-			if (n >= o.wait_members && !t_ready)
+			if (n >= o.wait_members && !t_ready &&
+			    (!o.gate || !access(o.gate, F_OK)))
 				t_ready = now;
 			if (t_ready && now - t_ready >= o.delay_ms) {
 				ready = true;
@@ -897,7 +965,12 @@ int main(int argc, char **argv)
 				logline("# done_after_ms %lld", now - t_ready);
 			}
 		}
-		if (done && o.hold) {
+		if (done && o.leave_at_end && !left) {
+			if (leave_checked())
+				return finish(EX_VIOLATION);
+			left = true;
+		}
+		if (done && (o.hold || left)) {
 			/* Stop reading: the log ends here. */
 			poll(NULL, 0, 50);
 			continue;
@@ -919,8 +992,23 @@ int main(int argc, char **argv)
 				pfd[npfd].events |= POLLOUT;
 			npfd++;
 		}
-		if (want_send && now < t_next_send && t_next_send - now < timeout)
-			timeout = t_next_send - now;
+		/*
+		 * Sleep until a socket is ready or something is due on time.
+		 * In poll mode nothing else wakes us: a POLLIN or POLLOUT the
+		 * kernel fails to report or to wake us for stalls the member,
+		 * and the test fails on it.  The blocking sender thread is
+		 * not readiness-driven; its progress is looked at every 50 ms.
+		 */
+		timeout = o.poll_mode ? -1 : 50;
+		if (!ready && !t_ready && (o.gate || (!o.seq && o.wait_members)))
+			timeout = 50;	/* a gate file, or a view only getsockopt shows */
+		timeout = min_timeout(timeout, t_start + o.time_ms - now + 1);
+		if (!ready && t_ready)
+			timeout = min_timeout(timeout, t_ready + o.delay_ms - now);
+		if (want_send && now < t_next_send)
+			timeout = min_timeout(timeout, t_next_send - now);
+		if (done)
+			timeout = min_timeout(timeout, t_done + o.linger_ms - now);
 		if (poll(pfd, npfd, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -933,7 +1021,9 @@ int main(int argc, char **argv)
 
 			if (pfd[i].revents & POLLNVAL)
 				return finish(EX_RECV);
-			for (guard = 0; guard < 64; guard++) {
+			/* Read only what poll() says is there. */
+			for (guard = 0; guard < 64 &&
+			     (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)); guard++) {
 				struct sockaddr_lsgc from;
 				struct iovec iov = { buf, sizeof(buf) };
 				struct msghdr mh = {
@@ -986,7 +1076,7 @@ int main(int argc, char **argv)
 			if (!(pfd[i].revents & POLLOUT) || !want_send)
 				continue;
 			/* poll mode: send while the window has room. */
-			while (!stop_sig) {
+			for (guard = 0; !stop_sig; guard++) {
 				long *cnt = is_seq ? &sent_seq : &sent_dgram;
 				long lim = is_seq ? o.n_seq : o.n_dgram;
 
@@ -995,6 +1085,16 @@ int main(int argc, char **argv)
 				if (send_one(pfd[i].fd, *cnt + 1,
 					     is_seq ? &o.sz_seq : &o.sz_dgram,
 					     MSG_DONTWAIT) < 0) {
+					/*
+					 * POLLOUT promised room: only the
+					 * leader's room (the backlog) can
+					 * shrink behind our back, as others'
+					 * messages are bound.
+					 */
+					if (errno == EAGAIN && !guard &&
+					    (!is_seq || my_member != cur_leader))
+						violate("POLLOUT on %s, then send: EAGAIN",
+							is_seq ? "seq" : "dgram");
 					if (errno == EAGAIN)
 						break;
 					send_err = errno;

@@ -15,8 +15,8 @@
 
 ktap_plan 10
 mon_init 3
-grp_sysctl_all heartbeat_interval_ms 100 || true
-grp_sysctl_all heartbeat_timeout_ms 2000 || true
+grp_sysctl_all heartbeat_interval_ms 100 || exit 1
+grp_sysctl_all heartbeat_timeout_ms 2000 || exit 1
 mon_start m1 1
 mon_start t1 1 -j
 mon_start m3 3 -j

@@ -15,7 +15,7 @@ N=${GRP_N:-400}
 RATE=${GRP_RATE:-20}
 ktap_plan 14
 mon_init 3
-grp_sysctl_all heartbeat_timeout_ms 3000 || true
+grp_sysctl_all heartbeat_timeout_ms 3000 || exit 1
 ip netns exec "$(grp_ns 1)" sh -c 'echo 5 >/proc/sys/net/lsgc/security_event_rate'
 mon_start j1 1 -j
 mon_start x1 1 -t

@@ -13,7 +13,7 @@
 
 ktap_plan 28
 mon_init 3
-grp_sysctl_all heartbeat_timeout_ms 3000 || true
+grp_sysctl_all heartbeat_timeout_ms 3000 || exit 1
 hold=(-m 4 -t 600000)
 t0=$(date +%s%3N)
 grp_member s1 1 -c "${hold[@]}"

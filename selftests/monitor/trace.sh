@@ -32,7 +32,7 @@ echo 1 >"$T/events/lsgc/enable"
 echo 1 >"$T/tracing_on"
 trap 'trace_off; _mon_cleanup' EXIT
 
-grp_sysctl_all heartbeat_timeout_ms 3000 || true
+grp_sysctl_all heartbeat_timeout_ms 3000 || exit 1
 # Every packet into ns 2 is duplicated and 10% of them lost: duplicates to
 # drop, gaps to NAK and repair.
 ip netns exec "$GRP_HUB" tc qdisc replace dev v2 root netem loss 10% duplicate 50% ||
