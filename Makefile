@@ -12,6 +12,8 @@
 #   make sparse           sparse (C=2) on the module
 #   make debug-kernel     build (or reuse) the cached debug kernel
 #   make debug-test       run the selftests on the debug kernel
+#   make stress-test      the robustness lanes (exerciser, fault injection)
+#                         on the debug kernel
 #   make bench            first throughput figure: AF_LSGC vs raw UDP multicast
 #   make fuzz [FUZZ_TIME=S]  fuzz the wire parsers and the replay window,
 #                         S seconds per harness (default 60)
@@ -35,7 +37,7 @@ endif
 export KDIR
 
 .PHONY: all module userspace selftests clean check demo vm-test checkpatch \
-	sparse debug-kernel debug-test deps bench fuzz fuzz-regress
+	sparse debug-kernel debug-test stress-test deps bench fuzz fuzz-regress
 
 all: module userspace selftests
 
@@ -81,6 +83,13 @@ debug-kernel:
 debug-test: selftests
 	scripts/debug-kernel.sh
 	scripts/vm/run.sh --debug --timeout 7200 $(T)
+
+# The random exerciser (240 s there) and the fault-injection test, which
+# needs the debug kernel's failslab and fail_page_alloc; kernel reports
+# and kmemleak fail the run.
+stress-test: selftests
+	scripts/debug-kernel.sh
+	scripts/vm/run.sh --debug --timeout 3600 stress
 
 bench: module
 	$(MAKE) -C userspace/bench
