@@ -283,7 +283,8 @@ static int parse_header(struct kdc_db *db, char *line)
 	}
 	v = line + strlen(DB_HEADER " ");
 	if (strncmp(v, DB_VERSION " realm=", strlen(DB_VERSION " realm="))) {
-		kdc_err("database: format '%.8s' is not " DB_VERSION ", the one this tool reads", v);
+		kdc_err("database: format '%.8s' is not " DB_VERSION ", the one this tool reads",
+			v);
 		return KDC_EDB;
 	}
 	r = v + strlen(DB_VERSION " realm=");

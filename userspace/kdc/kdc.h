@@ -59,7 +59,12 @@ struct kdc_db {
 };
 
 /* kdc.c: identities, realms, the derivation, pass phrases. */
-void kdc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The kernel's __printf, which userspace headers do not have. */
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
+__printf(1, 2) void kdc_err(const char *fmt, ...);
 int kdc_parse_id(const char *arg, unsigned char id[LSGC_ID_LEN]);
 void kdc_id_hex(const unsigned char id[LSGC_ID_LEN], char hex[KDC_ID_HEX_LEN + 1]);
 void kdc_id_name(const unsigned char id[LSGC_ID_LEN], char name[LSGC_ID_LEN + 1]);

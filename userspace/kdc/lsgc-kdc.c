@@ -34,6 +34,8 @@
 
 #include "kdc.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum {
 	O_DB = 1 << 0,
 	O_ID = 1 << 1,
@@ -73,7 +75,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fputs("usage: lsgc-kdc register -d DB -i ID [--realm R] [--ops N] [--mem BYTES]\n"
 	      "                         [--passphrase-fd FD] [--force]\n"
@@ -178,10 +180,10 @@ static int parse_opts(int argc, char **argv, unsigned int allowed, struct opts *
 			o->expect_hex = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			exit(KDC_OK);
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return KDC_EUSAGE;
 		}
 		if (!(allowed & bit)) {
@@ -264,7 +266,8 @@ static int cmd_register(int argc, char **argv)
 		ret = KDC_EEXIST;
 		goto out;
 	}
-	if (o.ops < crypto_pwhash_OPSLIMIT_INTERACTIVE || o.mem < crypto_pwhash_MEMLIMIT_INTERACTIVE)
+	if (o.ops < crypto_pwhash_OPSLIMIT_INTERACTIVE ||
+	    o.mem < crypto_pwhash_MEMLIMIT_INTERACTIVE)
 		kdc_err("warning: --ops %llu --mem %zu is below libsodium's INTERACTIVE limits: for tests only",
 			o.ops, o.mem);
 
@@ -369,25 +372,27 @@ static int parse_keyring(const char *s, key_serial_t *ring)
 
 	if (!s || !strcmp(s, "@u")) {
 		*ring = KEY_SPEC_USER_KEYRING;
-	} else if (!strcmp(s, "@s")) {
+		return KDC_OK;
+	}
+	if (!strcmp(s, "@s")) {
 		*ring = KEY_SPEC_SESSION_KEYRING;
-	} else if (!strcmp(s, "@us")) {
+		return KDC_OK;
+	}
+	if (!strcmp(s, "@us")) {
 		*ring = KEY_SPEC_USER_SESSION_KEYRING;
-	} else if (!strcmp(s, "@p") || !strcmp(s, "@t")) {
+		return KDC_OK;
+	}
+	if (!strcmp(s, "@p") || !strcmp(s, "@t")) {
 		kdc_err("--keyring %s: the keyring of lsgc-kdc's own %s ends when it exits; use @u, @s or a serial",
 			s, s[1] == 'p' ? "process" : "thread");
 		return KDC_EUSAGE;
-	} else {
-		if (s[0] == '@' || parse_ull("--keyring", s, INT_MAX, &v))
-			goto bad;
-		if (v == 0)
-			goto bad;
-		*ring = v;
 	}
+	if (s[0] == '@' || parse_ull("--keyring", s, INT_MAX, &v) || v == 0) {
+		kdc_err("--keyring '%s': @u, @s, @us or a keyring's serial", s);
+		return KDC_EUSAGE;
+	}
+	*ring = v;
 	return KDC_OK;
-bad:
-	kdc_err("--keyring '%s': @u, @s, @us or a keyring's serial", s);
-	return KDC_EUSAGE;
 }
 
 static int cmd_key(int argc, char **argv)
@@ -610,14 +615,14 @@ int main(int argc, char **argv)
 		return KDC_ECRYPTO;
 	}
 	if (argc < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return KDC_EUSAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		print_usage(stdout);
 		return KDC_OK;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (!strcmp(argv[1], cmds[i].name)) {
 			int ret = cmds[i].fn(argc - 1, argv + 1);
 
@@ -629,6 +634,6 @@ int main(int argc, char **argv)
 		}
 	}
 	kdc_err("unknown command '%s'", argv[1]);
-	usage(stderr);
+	print_usage(stderr);
 	return KDC_EUSAGE;
 }
