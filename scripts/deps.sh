@@ -11,13 +11,16 @@ set -euo pipefail
 # the kselftest harness, the debug kernel); sparse; the build tools for
 # the module, the userspace programs and the debug kernel; clang with
 # libFuzzer (libclang-rt-14-dev has -fsanitize=fuzzer) and llvm-14 (the
-# symbolizer of sanitizer reports) for the fuzz lane.
+# symbolizer of sanitizer reports) for the fuzz lane.  lsgc-kdc
+# (userspace/kdc) links libsodium and libkeyutils; its tests use keyctl
+# (keyutils), the reference argon2 tool, Python's hashlib and dmsetup.
 pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod iproute2 xz-utils
 	linux-source-6.1 sparse perl
 	build-essential bc flex bison libelf-dev libssl-dev dwarves pkg-config
 	libmnl-dev libsodium-dev python3 python3-yaml
+	libkeyutils-dev keyutils argon2 dmsetup
 	clang-14 libclang-rt-14-dev llvm-14
 )
 

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lsgc-kdc: the long-term keys of AF_LSGC identities (issue 16).
+ *
+ * Every identity has a 32-byte long-term key shared with the key
+ * distribution center (the paper's section 2.1).  The key is derived from
+ * a pass phrase with Argon2id (libsodium's crypto_pwhash), under a salt
+ * that depends only on the realm and the identity, so that a member can
+ * derive the very key the KDC registered without asking anyone.
+ */
+#ifndef LSGC_KDC_H
+#define LSGC_KDC_H
+
+#include <stddef.h>
+#include <linux/lsgc.h>
+
+#define KDC_KEY_LEN		32	/* the long-term key */
+#define KDC_SALT_LEN		16	/* crypto_pwhash_SALTBYTES */
+#define KDC_ID_HEX_LEN		(2 * LSGC_ID_LEN)
+#define KDC_REALM_MAX		64
+#define KDC_PASS_MAX		1024
+#define KDC_DEFAULT_REALM	"lsgc"
+/* The domain separation of the salt: version 1 of the derivation. */
+#define KDC_SALT_LABEL		"LSGC v1 salt"
+/* The kernel keyring: a "logon" key described "lsgc:<identity-hex32>". */
+#define KDC_KEY_TYPE		"logon"
+#define KDC_KEY_DESC_PREFIX	"lsgc:"
+
+/* Exit statuses of lsgc-kdc, also the return values of the helpers. */
+enum {
+	KDC_OK = 0,
+	KDC_EMISMATCH = 1,	/* verify, kat: the keys differ */
+	KDC_EUSAGE = 2,		/* bad command line (identity, realm, limits) */
+	KDC_EUNSAFE = 3,	/* database (or its lock) refused: mode, owner, type */
+	KDC_EDB = 4,		/* database missing, malformed, or I/O error */
+	KDC_ENOENT = 5,		/* unknown identity */
+	KDC_EEXIST = 6,		/* identity registered already (no --force) */
+	KDC_EKEYRING = 7,	/* add_key(2) failed */
+	KDC_ECRYPTO = 8,	/* libsodium failed (out of memory for Argon2) */
+	KDC_EPASS = 9,		/* no pass phrase: empty, too long, no terminal */
+};
+
+struct kdc_entry {
+	unsigned char id[LSGC_ID_LEN];
+	unsigned char salt[KDC_SALT_LEN];
+	unsigned long long ops;
+	size_t mem;
+	unsigned char key[KDC_KEY_LEN];
+};
+
+/*
+ * The database in memory.  The entries hold keys, so they live in
+ * sodium_allocarray() memory: locked, guarded, wiped when freed.
+ */
+struct kdc_db {
+	char realm[KDC_REALM_MAX + 1];
+	struct kdc_entry *e;
+	size_t n, cap;
+};
+
+/* kdc.c: identities, realms, the derivation, pass phrases. */
+/* The kernel's __printf, which userspace headers do not have. */
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
+__printf(1, 2) void kdc_err(const char *fmt, ...);
+int kdc_parse_id(const char *arg, unsigned char id[LSGC_ID_LEN]);
+void kdc_id_hex(const unsigned char id[LSGC_ID_LEN], char hex[KDC_ID_HEX_LEN + 1]);
+void kdc_id_name(const unsigned char id[LSGC_ID_LEN], char name[LSGC_ID_LEN + 1]);
+int kdc_check_realm(const char *realm);
+int kdc_limits_ok(unsigned long long ops, size_t mem);
+int kdc_check_limits(unsigned long long ops, size_t mem);
+int kdc_salt(const char *realm, const unsigned char id[LSGC_ID_LEN],
+	     unsigned char salt[KDC_SALT_LEN]);
+int kdc_derive(const char *pass, size_t len, const unsigned char salt[KDC_SALT_LEN],
+	       unsigned long long ops, size_t mem, unsigned char key[KDC_KEY_LEN]);
+int kdc_member_key(const unsigned char id[LSGC_ID_LEN], const char *realm,
+		   unsigned long long ops, size_t mem, const char *pass, size_t len,
+		   unsigned char key[KDC_KEY_LEN]);
+int kdc_read_pass(int fd, const char *prompt, int confirm, char **pass, size_t *len);
+void kdc_free_pass(char *pass, size_t len);
+
+/* db.c: the database file. */
+int kdc_db_lock(const char *path, int *lockfd);
+int kdc_db_load(const char *path, int must_exist, struct kdc_db *db);
+int kdc_db_save(const char *path, const struct kdc_db *db);
+struct kdc_entry *kdc_db_find(struct kdc_db *db, const unsigned char id[LSGC_ID_LEN]);
+int kdc_db_put(struct kdc_db *db, const struct kdc_entry *e);
+void kdc_db_del(struct kdc_db *db, struct kdc_entry *e);
+void kdc_db_free(struct kdc_db *db);
+
+#endif /* LSGC_KDC_H */
