@@ -399,7 +399,8 @@ static int lsgc_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct lsgc_member *m;
 	int err;
 
-	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR))
+	/* sendmmsg() adds MSG_BATCH to all but the last message. */
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR | MSG_BATCH))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	m = lsk->member;

@@ -526,6 +526,7 @@ struct lsgc_peer *lsgc_peer_find(struct lsgc_member *m, u32 no);
 bool lsgc_view_has(const struct lsgc_view *v, u32 no);
 const struct lsgc_view_ent *lsgc_view_find(const struct lsgc_view *v, u32 no);
 bool lsgc_leader_all_delivered(struct lsgc_member *m);
+u64 lsgc_leader_stable_point(struct lsgc_member *m);
 void lsgc_membership_destroy(struct lsgc_member *m);
 
 /* member.c */

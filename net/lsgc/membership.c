@@ -464,7 +464,14 @@ bool lsgc_leader_all_delivered(struct lsgc_member *m)
 	return true;
 }
 
-static void lsgc_leader_update_stable(struct lsgc_member *m)
+/**
+ * lsgc_leader_stable_point - what every member of the view delivered
+ * @m: the leader, locked
+ *
+ * Return: the minimum of the leader's own delivery and its peers'
+ * acknowledgments.
+ */
+u64 lsgc_leader_stable_point(struct lsgc_member *m)
 {
 	u64 min = lsgc_order_delivered(m);
 	struct lsgc_peer *p;
@@ -473,7 +480,12 @@ static void lsgc_leader_update_stable(struct lsgc_member *m)
 	xa_for_each(&m->peers, no, p)
 		if (p->no != m->self && p->delivered < min)
 			min = p->delivered;
-	lsgc_order_set_stable(m, min);
+	return min;
+}
+
+static void lsgc_leader_update_stable(struct lsgc_member *m)
+{
+	lsgc_order_set_stable(m, lsgc_leader_stable_point(m));
 	if (m->bind_blocked)
 		lsgc_order_bind_all(m);
 }

@@ -762,8 +762,11 @@ void lsgc_order_deliver(struct lsgc_member *m)
 		m->nak_due = 0;
 		m->nak_from = 0;
 	}
+	/* The leader's own delivery is part of the stable point: a leader
+	 * alone is the whole group, and must not stall after one backlog.
+	 */
 	if (m->role == LSGC_ROLE_LEADER)
-		lsgc_order_set_stable(m, m->stable);
+		lsgc_order_set_stable(m, lsgc_leader_stable_point(m));
 	/* Acknowledge early when an eighth of the backlog went by: the
 	 * sequencer binds no further than one backlog ahead of the slowest
 	 * member, and must not wait for the next heartbeat to move on.
