@@ -76,5 +76,5 @@ stage sparse scripts/sparse.sh
 stage fuzz fuzz
 # The whole suite (the group scenarios take minutes each under TCG) needs
 # more than run.sh's default 900 s; this still keeps CI under 40 minutes.
-stage vm scripts/vm/run.sh --timeout "${LSGC_CHECK_VM_TIMEOUT:-1800}" "$@"
+stage vm scripts/vm/run.sh --timeout "${LSGC_CHECK_VM_TIMEOUT:-2700}" "$@"
 finish
