@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Just enough of the kernel's environment, in userspace, to build
- * net/lsgc/wire.c and net/lsgc/replay.c unchanged into the fuzz harnesses.
+ * net/lsgc/wire.c and net/lsgc/replay.c unchanged into the fuzz harnesses
+ * and into the group selftests that forge packets (selftests/group).
  * It is force-included (-include) before anything else, so it stands in
  * for the headers those files pull in under #ifdef __KERNEL__.
  *
