@@ -2252,6 +2252,11 @@ static void init_sets(void)
 	join_errs = ESET(EINVAL, EFAULT, EAFNOSUPPORT, ENODEV, EOPNOTSUPP,
 			 EPERM, EISCONN, EADDRINUSE, ENOMEM, ETIMEDOUT,
 			 EUSERS, ECONNRESET, EPROTO, EINTR,
+			 /* a non-blocking join in progress, and a second
+			 * LSGC_JOIN meanwhile; another thread's LSGC_LEAVE
+			 * during a blocking join (lsgc.rst, Joining)
+			 */
+			 EINPROGRESS, EALREADY, ECONNABORTED,
 			 /* opening the group's UDP socket */
 			 EADDRNOTAVAIL, ENOBUFS);
 	/* EPROTO and ECONNRESET: the pending error of a failed membership
