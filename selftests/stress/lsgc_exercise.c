@@ -39,7 +39,8 @@
  *    the four, a view's length matches its member count, a record is no
  *    longer than the buffer unless MSG_TRUNC asked for its length, a view
  *    record and its LSGC_CMSG_VIEW agree, SO_ERROR is 0, ECONNRESET or
- *    EPROTO, getsockname gives our family in 24 bytes, netlink replies and
+ *    EPROTO (or a non-blocking join's ETIMEDOUT, EADDRINUSE, EUSERS),
+ *    getsockname gives our family in 24 bytes, netlink replies and
  *    events parse and carry known values, no SIGPIPE is raised;
  *  - no call blocks longer than the watchdog allows.
  * Anything else is logged (the first 100 of each kind) and fails the run.
@@ -944,8 +945,12 @@ static void op_getopt(struct worker *w)
 		memcpy(&v, p, sizeof(v));
 		if (name == SO_DOMAIN && len == 4 && v != family)
 			violation(w, "SO_DOMAIN %d on fd %d", v, fd);
+		/* A failed membership, or the failure of a non-blocking
+		 * join: no leader answered, or the leader refused.
+		 */
 		if (name == SO_ERROR && len == 4 && v && v != ECONNRESET &&
-		    v != EPROTO)
+		    v != EPROTO && v != ETIMEDOUT && v != EADDRINUSE &&
+		    v != EUSERS)
 			violation(w, "SO_ERROR %s on fd %d", ename(v), fd);
 		return;
 	}
