@@ -1513,7 +1513,12 @@ static void op_ioctl(struct worker *w)
 	end(w);
 	if (!account(w, OP_IOCTL, what, fd, r, e, &ok))
 		return;
-	if (which < 5 && (v < 0 || v > (int)VIEW_MAX_LEN + LSGC_MAX_MSG))
+	/* SIOCINQ: the next record; SIOCOUTQ: the send buffer in use, at
+	 * most twice net.core.wmem_max plus a message forced in past it.
+	 */
+	if (which < 3 && (v < 0 || v > (int)VIEW_MAX_LEN + LSGC_MAX_MSG))
+		violation(w, "%s is %d on fd %d", what, v, fd);
+	if ((which == 3 || which == 4) && (v < 0 || v > 8 << 20))
 		violation(w, "%s is %d on fd %d", what, v, fd);
 	if (which == 6 || which == 7)
 		violation(w, "ioctl %s succeeded", what);
@@ -2269,8 +2274,11 @@ static void init_sets(void)
 	 */
 	send_errs = ESET(EOPNOTSUPP, ENOTCONN, ECONNRESET, EPROTO, EPIPE,
 			 EISCONN, EMSGSIZE, EAGAIN, EINTR, ENOBUFS, EFAULT);
+	/* recvmmsg() reports a pending socket error first: also that of a
+	 * non-blocking join that failed (no leader, or refused).
+	 */
 	recv_errs = ESET(EOPNOTSUPP, ENOTCONN, ECONNRESET, EAGAIN, EINTR,
-			 EFAULT);
+			 EFAULT, ETIMEDOUT, EADDRINUSE, EUSERS);
 	/* Filters refused (lsgc_nl_filter_policy, extack.sh), a dump still
 	 * running on the socket.
 	 */
