@@ -1305,10 +1305,15 @@ static void op_recv(struct worker *w)
 		if (fault)
 			eset_add(&ok, EFAULT);
 		/* recvmmsg() returns (and clears) the socket's pending error
-		 * before it looks at the flags: a failed membership's.
+		 * before it looks at the flags: a failed membership's, or
+		 * that of a non-blocking join that failed (no leader, or
+		 * refused).
 		 */
 		eset_add(&ok, ECONNRESET);
 		eset_add(&ok, EPROTO);
+		eset_add(&ok, ETIMEDOUT);
+		eset_add(&ok, EADDRINUSE);
+		eset_add(&ok, EUSERS);
 		account(w, OP_RECV, what, fd, r, e, &ok);
 		if (r > 0 && garbage)
 			violation(w, "recvmmsg with flags %#x: %zd", flags, r);
@@ -2274,11 +2279,8 @@ static void init_sets(void)
 	 */
 	send_errs = ESET(EOPNOTSUPP, ENOTCONN, ECONNRESET, EPROTO, EPIPE,
 			 EISCONN, EMSGSIZE, EAGAIN, EINTR, ENOBUFS, EFAULT);
-	/* recvmmsg() reports a pending socket error first: also that of a
-	 * non-blocking join that failed (no leader, or refused).
-	 */
 	recv_errs = ESET(EOPNOTSUPP, ENOTCONN, ECONNRESET, EAGAIN, EINTR,
-			 EFAULT, ETIMEDOUT, EADDRINUSE, EUSERS);
+			 EFAULT);
 	/* Filters refused (lsgc_nl_filter_policy, extack.sh), a dump still
 	 * running on the socket.
 	 */
