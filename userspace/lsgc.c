@@ -87,6 +87,7 @@ static const char *const stat_names[LSGC_STATS_A_MAX + 1] = {
 	[LSGC_STATS_A_DATA_RECEIVED] = "data_received",
 	[LSGC_STATS_A_UDATA_RECEIVED] = "udata_received",
 	[LSGC_STATS_A_DROP_FILTER] = "drop_filter",
+	[LSGC_STATS_A_KDC_REJECTED] = "kdc_rejected",
 };
 
 static const char *const state_names[] = {

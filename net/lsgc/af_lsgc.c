@@ -229,13 +229,36 @@ static int lsgc_check_join(struct sock *sk, const struct lsgc_join_req *req)
 	/* Groups without security exist only to measure what security costs,
 	 * and only an administrator of the namespace may create or join one.
 	 */
-	if (!(req->flags & LSGC_JOIN_INSECURE))
-		return -EOPNOTSUPP;
-	if (req->key)
+	if (!(req->flags & LSGC_JOIN_INSECURE)) {
+		/* The cipher is the creator's choice. */
+		if ((req->flags & LSGC_JOIN_CHACHA20POLY1305) &&
+		    !(req->flags & LSGC_JOIN_CREATE))
+			return -EINVAL;
+		return req->key > 0 ? 0 : -ENOKEY;
+	}
+	if (req->key || (req->flags & LSGC_JOIN_CHACHA20POLY1305))
 		return -EINVAL;
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
 	return 0;
+}
+
+/* A secure join: the long-term key is read from the caller's keyring at
+ * each join, so that a key replaced or revoked takes effect.
+ */
+static int lsgc_join_secure(struct lsgc_sock *lsk,
+			    const struct lsgc_join_req *req)
+{
+	struct socket *sock = lsk->sk.sk_socket;
+	u8 ltk[LSGC_KEY_LEN];
+	int err;
+
+	err = lsgc_ltk_get(req, ltk);
+	if (!err)
+		err = lsgc_member_join(lsk, req, ltk, sock && sock->file &&
+				       (sock->file->f_flags & O_NONBLOCK));
+	memzero_explicit(ltk, sizeof(ltk));
+	return err;
 }
 
 static int lsgc_setsockopt(struct socket *sock, int level, int optname,
@@ -262,9 +285,11 @@ static int lsgc_setsockopt(struct socket *sock, int level, int optname,
 		if (lsk->member)
 			err = lsgc_sock_state(lsk) == LSGC_STATE_JOINING ?
 			      -EALREADY : -EISCONN;
-		else
-			err = lsgc_member_join(lsk, &req, sock->file &&
+		else if (req.flags & LSGC_JOIN_INSECURE)
+			err = lsgc_member_join(lsk, &req, NULL, sock->file &&
 					       (sock->file->f_flags & O_NONBLOCK));
+		else
+			err = lsgc_join_secure(lsk, &req);
 		release_sock(sk);
 		return err;
 	case LSGC_LEAVE:

@@ -25,6 +25,7 @@
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
@@ -32,6 +33,8 @@
 
 #include "wire.h"
 #include "replay.h"
+
+struct crypto_aead;
 
 extern int lsgc_family;
 extern unsigned int lsgc_net_id;
@@ -74,6 +77,7 @@ enum lsgc_stat {
 	LSGC_STAT_DROP_STALE,
 	LSGC_STAT_DROP_REPLAY,
 	LSGC_STAT_DROP_FILTER,
+	LSGC_STAT_KDC_REJECTED,
 	__LSGC_STAT_MAX
 };
 
@@ -126,6 +130,8 @@ struct lsgc_sec_limit {
  * @proc_dir: /proc/net/lsgc
  * @stats: namespace-wide counters
  * @sec_limit: rate limit of security events
+ * @kdc_reqs: pending KDC requests by handle (kdc.c)
+ * @kdc_next: next handle to try
  */
 struct lsgc_net {
 	struct net *net;
@@ -136,6 +142,8 @@ struct lsgc_net {
 	struct proc_dir_entry *proc_dir;
 	atomic64_t stats[__LSGC_STAT_MAX];
 	struct lsgc_sec_limit sec_limit;
+	struct xarray kdc_reqs;
+	u32 kdc_next;
 };
 
 static inline struct lsgc_net *lsgc_pernet(const struct net *net)
@@ -177,6 +185,25 @@ struct lsgc_src {
 	u8 addr[16];
 };
 
+/* Session keys a member holds at once: previous, current, next view. */
+#define LSGC_KEY_SLOTS	3
+
+/**
+ * struct lsgc_skey - one AEAD key and its transform (crypto.c)
+ * @epoch: the view whose packets it seals; 0 for a wrap or admission key
+ * @cipher: enum lsgc_cipher
+ * @tfm: the transform, keyed
+ * @raw: the key itself (the leader wraps it for members); wiped on free
+ * @rwork: deferred free, after RCU readers are done
+ */
+struct lsgc_skey {
+	u32 epoch;
+	u8 cipher;
+	struct crypto_aead *tfm;
+	u8 raw[LSGC_KEY_LEN];
+	struct rcu_work rwork;
+};
+
 /**
  * struct lsgc_peer - a session member as one local member knows it
  * @no: member number
@@ -196,6 +223,11 @@ struct lsgc_src {
  * @hb_high: what it last reported having received
  * @join_time: CLOCK_REALTIME ms when this member saw it admitted
  * @src: where its last packet came from
+ * @wrap: leader of a secure group: its wrap key W
+ * @join_key: leader of a secure group: the key of its admission
+ * @secret: leader of a secure group: its admission (JOIN_SACK) in clear,
+ *	resent as long as it asks; wiped once it speaks
+ * @lnonce: the leader's nonce of that admission
  */
 struct lsgc_peer {
 	u32 no;
@@ -214,6 +246,10 @@ struct lsgc_peer {
 	u64 hb_high;
 	u64 join_time;
 	struct lsgc_src src;
+	struct lsgc_skey *wrap;
+	struct lsgc_skey *join_key;
+	struct lsgc_wire_join_secret secret;
+	u8 lnonce[LSGC_LNONCE_LEN];
 };
 
 /**
@@ -375,8 +411,38 @@ struct lsgc_member {
 	unsigned long leader_heard;
 	unsigned long next_age;
 
+	/* security (keys.c, kdc.c); all zero in an insecure group */
+	bool secure;
+	u8 cipher;
+	bool key_failed;
+	bool old_keys_pending;
+	u8 ltk[LSGC_KEY_LEN];
+	struct lsgc_skey __rcu *keys[LSGC_KEY_SLOTS];
+	struct lsgc_skey *next_key;
+	struct lsgc_skey *wrap;
+	unsigned long old_keys_until;
+	u32 tx_epoch_hint;
+	struct {
+		bool pending;
+		u64 view_id;
+		u8 wrapped[LSGC_WRAPPED_LEN];
+	} kjob;
+	struct work_struct crypto_work;
+	struct sk_buff_head crypto_q;
+	struct sk_buff_head holdq;
+	unsigned long hold_since;
+	struct list_head kdc_reqs;
+
 	atomic64_t stats[__LSGC_STAT_MAX];
 };
+
+/* Control block of packets on a member's xmitq. */
+struct lsgc_tx_cb {
+	u32 epoch;
+	bool sealed;
+};
+
+#define LSGC_TX_CB(skb) ((struct lsgc_tx_cb *)((skb)->cb))
 
 /**
  * struct lsgc_sock - an AF_LSGC socket
@@ -451,6 +517,43 @@ int lsgc_seal(struct lsgc_member *m, struct sk_buff *skb);
 int lsgc_open(struct lsgc_transport *t, struct sk_buff *skb,
 	      const struct lsgc_hdr *h);
 
+/* crypto.c */
+extern struct workqueue_struct *lsgc_wq;
+int lsgc_crypto_init(void);
+void lsgc_crypto_exit(void);
+int lsgc_prf(const u8 *key, const void *a, size_t alen, const void *b,
+	     size_t blen, const void *c, size_t clen, u8 *out);
+int lsgc_pair_half(const u8 *key, const u8 *id, u8 *out);
+int lsgc_derive_join(const u8 *secret, u32 session, u64 nonce,
+		     const u8 *lnonce, u8 *out);
+int lsgc_derive_wrap(const u8 *secret, u32 session, u8 *out);
+struct lsgc_skey *lsgc_skey_new(u8 cipher, u32 epoch, const u8 *raw);
+void lsgc_skey_free(struct lsgc_skey *k);
+int lsgc_aead_crypt(struct lsgc_skey *k, bool enc, u32 sender, u64 counter,
+		    u8 *buf, unsigned int adlen, unsigned int len);
+
+/* keys.c */
+struct lsgc_skey *lsgc_key_find(struct lsgc_member *m, u32 epoch);
+void lsgc_keys_installed(struct lsgc_member *m);
+bool lsgc_keys_ready(struct lsgc_member *m, struct lsgc_msg *msg, u64 view_id);
+void lsgc_keys_view_seen(struct lsgc_member *m, struct lsgc_msg *msg);
+int lsgc_keys_wrap(struct lsgc_member *m, const struct lsgc_view *nv, u8 *blk);
+int lsgc_keys_commit(struct lsgc_member *m, const struct lsgc_view *nv);
+void lsgc_keys_hold(struct lsgc_member *m, struct sk_buff *skb);
+void lsgc_keys_tick(struct lsgc_member *m, unsigned long now);
+void lsgc_keys_rx_sack(struct lsgc_member *m, struct sk_buff *skb);
+void lsgc_keys_init(struct lsgc_member *m, bool secure, const u8 *ltk,
+		    u8 cipher);
+void lsgc_keys_destroy(struct lsgc_member *m);
+int lsgc_ltk_get(const struct lsgc_join_req *req, u8 *ltk);
+
+/* kdc.c */
+int lsgc_kdc_init(void);
+void lsgc_kdc_exit(void);
+int lsgc_kdc_request(struct lsgc_member *m, const struct lsgc_join *j);
+void lsgc_kdc_tick(struct lsgc_member *m, unsigned long now);
+void lsgc_kdc_cancel(struct lsgc_member *m);
+
 /* receive.c */
 void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb);
 
@@ -511,7 +614,7 @@ void lsgc_membership_start_join(struct lsgc_member *m);
 void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h,
 				 const struct lsgc_join *j);
 void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr *h,
-				   const struct lsgc_join *j);
+				   const struct lsgc_join *j, struct sk_buff *skb);
 void lsgc_membership_rx_leave(struct lsgc_member *m, const struct lsgc_hdr *h,
 			      u32 member);
 void lsgc_membership_rx_expel(struct lsgc_member *m, const struct lsgc_hdr *h,
@@ -528,10 +631,15 @@ const struct lsgc_view_ent *lsgc_view_find(const struct lsgc_view *v, u32 no);
 bool lsgc_leader_all_delivered(struct lsgc_member *m);
 u64 lsgc_leader_stable_point(struct lsgc_member *m);
 void lsgc_membership_destroy(struct lsgc_member *m);
+void lsgc_membership_refuse(struct lsgc_member *m, const struct lsgc_join *j,
+			    u32 reason);
+int lsgc_membership_admit(struct lsgc_member *m, const u8 *id, u64 nonce,
+			  const u8 *secret);
+void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb);
 
 /* member.c */
 int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req,
-		     bool nonblock);
+		     const u8 *ltk, bool nonblock);
 void lsgc_member_detach(struct lsgc_sock *lsk);
 void lsgc_member_fail(struct lsgc_member *m, int err);
 void lsgc_member_flush(struct lsgc_member *m);

@@ -72,6 +72,7 @@ static int __net_init lsgc_net_init(struct net *net)
 	mutex_init(&ln->lock);
 	INIT_LIST_HEAD(&ln->transports);
 	spin_lock_init(&ln->sec_limit.lock);
+	xa_init_flags(&ln->kdc_reqs, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_BH);
 	lsgc_config_defaults(&ln->cfg);
 	err = lsgc_sysctl_register(ln);
 	if (err)
@@ -90,6 +91,8 @@ static void __net_exit lsgc_net_exit(struct net *net)
 	struct lsgc_net *ln = lsgc_pernet(net);
 
 	WARN_ON(!list_empty(&ln->transports));
+	WARN_ON(!xa_empty(&ln->kdc_reqs));
+	xa_destroy(&ln->kdc_reqs);
 	lsgc_proc_exit(ln);
 	lsgc_sysctl_unregister(ln);
 }
@@ -105,6 +108,9 @@ static int __init lsgc_init(void)
 {
 	int err;
 
+	err = lsgc_crypto_init();
+	if (err)
+		return err;
 	err = register_pernet_subsys(&lsgc_net_ops);
 	if (err)
 		goto err_pernet;
@@ -114,25 +120,35 @@ static int __init lsgc_init(void)
 	err = lsgc_netlink_init();
 	if (err)
 		goto err_netlink;
+	err = lsgc_kdc_init();
+	if (err)
+		goto err_kdc;
 	pr_info("lsgc: AF_LSGC %s registered as address family %d\n",
 		LSGC_VERSION, lsgc_family);
 	return 0;
 
+err_kdc:
+	lsgc_netlink_exit();
 err_netlink:
 	lsgc_socket_exit();
 err_socket:
 	unregister_pernet_subsys(&lsgc_net_ops);
 err_pernet:
+	lsgc_crypto_exit();
 	return err;
 }
 
 static void __exit lsgc_exit(void)
 {
+	lsgc_kdc_exit();
 	lsgc_netlink_exit();
 	lsgc_socket_exit();
 	unregister_pernet_subsys(&lsgc_net_ops);
-	/* Members and transports are freed after RCU grace periods. */
+	/* Members and transports are freed after RCU grace periods; the
+	 * members' keys after one more, from the work queue.
+	 */
 	rcu_barrier();
+	lsgc_crypto_exit();
 }
 
 module_init(lsgc_init);

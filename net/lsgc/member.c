@@ -10,6 +10,7 @@
  * the memory is freed after a grace period and @dead tells late packets
  * and the timer to leave it alone.
  */
+#include <crypto/algapi.h>
 #include <linux/module.h>
 
 #include "lsgc.h"
@@ -22,8 +23,9 @@ static void lsgc_member_free_rcu(struct rcu_head *head)
 
 	lsgc_order_destroy(m);
 	lsgc_membership_destroy(m);
+	lsgc_keys_destroy(m);
 	skb_queue_purge(&m->xmitq);
-	kfree(m);
+	kfree_sensitive(m);
 }
 
 static void lsgc_member_release(struct kref *ref)
@@ -117,8 +119,10 @@ void lsgc_member_kick_rx(struct lsgc_member *m)
 
 static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 					     struct lsgc_transport *t,
-					     const u8 *id)
+					     const struct lsgc_join_req *req,
+					     const u8 *ltk)
 {
+	const u8 *id = req->id;
 	unsigned int mtu = lsgc_transport_mtu(t);
 	struct lsgc_member *m;
 
@@ -144,6 +148,9 @@ static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 				LSGC_MIN_FRAG_PAYLOAD);
 	m->dgram_max = mtu - LSGC_HDR_LEN - LSGC_TAG_RESERVE;
 	lsgc_timers_init(m);
+	lsgc_keys_init(m, ltk != NULL, ltk,
+		       (req->flags & LSGC_JOIN_CHACHA20POLY1305) ?
+		       LSGC_CIPHER_CHACHA20POLY1305 : LSGC_CIPHER_AES_GCM);
 	return m;
 }
 
@@ -175,7 +182,8 @@ static struct sock **lsgc_member_slot(struct lsgc_member *m, struct sock *sk)
 
 /* Attach @lsk to the member of its identity, making one if needed. */
 static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
-					      const struct lsgc_join_req *req)
+					      const struct lsgc_join_req *req,
+					      const u8 *ltk)
 {
 	struct lsgc_net *ln = lsgc_pernet(sock_net(&lsk->sk));
 	struct lsgc_transport *t;
@@ -196,6 +204,12 @@ static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
 		slot = lsgc_member_slot(m, &lsk->sk);
 		if (*slot || m->dead) {
 			err = -EADDRINUSE;
+		} else if (m->secure != !!ltk ||
+			   (ltk && crypto_memneq(ltk, m->ltk, LSGC_KEY_LEN))) {
+			/* The other socket of an identity shares its
+			 * membership only with the same key.
+			 */
+			err = -EKEYREJECTED;
 		} else {
 			*slot = &lsk->sk;
 			m->nsocks++;
@@ -206,11 +220,26 @@ static struct lsgc_member *lsgc_member_attach(struct lsgc_sock *lsk,
 		return err ? ERR_PTR(err) : m;
 	}
 
-	m = lsgc_member_alloc(ln, t, req->id);
+	m = lsgc_member_alloc(ln, t, req, ltk);
 	if (!m) {
 		lsgc_transport_put(t);
 		mutex_unlock(&ln->lock);
 		return ERR_PTR(-ENOMEM);
+	}
+	/* A secure group's creator draws its first key here, where it may
+	 * sleep; every later one is drawn ahead by the crypto work.
+	 */
+	if (ltk && (req->flags & LSGC_JOIN_CREATE)) {
+		m->next_key = lsgc_skey_new(m->cipher, 0, NULL);
+		if (IS_ERR(m->next_key)) {
+			err = PTR_ERR(m->next_key);
+			m->next_key = NULL;
+			lsgc_transport_put(t);
+			mutex_unlock(&ln->lock);
+			lsgc_keys_destroy(m);
+			kfree_sensitive(m);
+			return ERR_PTR(err);
+		}
 	}
 	*lsgc_member_slot(m, &lsk->sk) = &lsk->sk;
 	m->nsocks = 1;
@@ -246,6 +275,7 @@ static bool lsgc_join_over(struct lsgc_sock *lsk, struct lsgc_member *m)
  * lsgc_member_join - join a socket to a group
  * @lsk: the socket, locked by the caller, not attached
  * @req: validated join request
+ * @ltk: the long-term key of a secure join, NULL for an insecure one
  * @nonblock: return at once with -EINPROGRESS, as connect() does
  *
  * The wait for the leader's answer happens without the socket lock, so
@@ -260,13 +290,13 @@ static bool lsgc_join_over(struct lsgc_sock *lsk, struct lsgc_member *m)
  * no leader answered, the leader's refusal, ...).
  */
 int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req,
-		     bool nonblock)
+		     const u8 *ltk, bool nonblock)
 {
 	struct sock *sk = &lsk->sk;
 	struct lsgc_member *m;
 	int err;
 
-	m = lsgc_member_attach(lsk, req);
+	m = lsgc_member_attach(lsk, req, ltk);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 	WRITE_ONCE(lsk->member, m);
@@ -330,6 +360,7 @@ void lsgc_member_detach(struct lsgc_sock *lsk)
 			for (i = 0; i < 3; i++)
 				lsgc_send_member_ref(m, LSGC_T_LEAVE, m->self, 0);
 		WRITE_ONCE(m->dead, true);
+		lsgc_kdc_cancel(m);
 	}
 	spin_unlock_bh(&m->lock);
 	if (last)

@@ -10,6 +10,7 @@
  * view it decided and @peers its members; elsewhere @peers mirrors the
  * installed @view.
  */
+#include <asm/unaligned.h>
 #include <linux/random.h>
 #include <linux/sort.h>
 
@@ -75,9 +76,18 @@ static struct lsgc_peer *lsgc_peer_add(struct lsgc_member *m, u32 no,
 	return p;
 }
 
+static void lsgc_peer_free(struct lsgc_peer *p)
+{
+	if (!p)
+		return;
+	lsgc_skey_free(p->wrap);
+	lsgc_skey_free(p->join_key);
+	kfree_sensitive(p);
+}
+
 static void lsgc_peer_del(struct lsgc_member *m, u32 no)
 {
-	kfree(xa_erase(&m->peers, no));
+	lsgc_peer_free(xa_erase(&m->peers, no));
 }
 
 static struct lsgc_view *lsgc_view_alloc(unsigned int count)
@@ -93,22 +103,38 @@ static struct lsgc_view *lsgc_view_alloc(unsigned int count)
 /* The leader publishes a view as the next message of its own stream. */
 static int lsgc_leader_publish(struct lsgc_member *m, struct lsgc_view *nv)
 {
-	size_t len = lsgc_wire_view_len(nv->count), off = 0;
+	size_t vlen = lsgc_wire_view_len(nv->count), len = vlen, off = 0;
+	u32 flags = LSGC_DATA_VIEW;
 	unsigned int nfrags, i;
 	struct lsgc_peer *self;
 	struct lsgc_msg *msg;
+	int err = -ENOMEM;
 	u8 *buf;
 
+	/* A secure view carries its fresh key, wrapped for each member. */
+	if (m->secure) {
+		if (!m->next_key)
+			return -EAGAIN;
+		len += lsgc_wire_view_keys_len(nv->count - 1);
+		flags |= LSGC_DATA_KEYS;
+	}
 	nfrags = DIV_ROUND_UP(len, m->frag_payload);
+	if (nfrags > LSGC_MAX_FRAGS)
+		return -EMSGSIZE;
 	buf = kmalloc(len, GFP_ATOMIC);
 	if (!buf)
 		return -ENOMEM;
 	lsgc_wire_put_view(buf, nv->id, nv->leader, nv->count);
 	for (i = 0; i < nv->count; i++)
 		lsgc_wire_put_view_entry(buf, i, &nv->ents[i]);
+	if (m->secure) {
+		err = lsgc_keys_wrap(m, nv, buf + vlen);
+		if (err)
+			goto err_buf;
+		err = -ENOMEM;
+	}
 
-	msg = lsgc_msg_create(m, m->self, m->next_msg_no, nfrags,
-			      LSGC_DATA_VIEW, len);
+	msg = lsgc_msg_create(m, m->self, m->next_msg_no, nfrags, flags, len);
 	if (!msg)
 		goto err_buf;
 	for (i = 0; i < nfrags; i++) {
@@ -120,7 +146,12 @@ static int lsgc_leader_publish(struct lsgc_member *m, struct lsgc_view *nv)
 		skb_put_data(msg->frags[i], buf + off, chunk);
 		off += chunk;
 	}
-	kfree(buf);
+	if (m->secure) {
+		err = lsgc_keys_commit(m, nv);
+		if (err)
+			goto err_msg;
+	}
+	kfree_sensitive(buf);
 	msg->nhave = nfrags;
 	m->next_msg_no = lsgc_msg_no_next(m->next_msg_no);
 
@@ -137,8 +168,8 @@ static int lsgc_leader_publish(struct lsgc_member *m, struct lsgc_view *nv)
 err_msg:
 	lsgc_msg_free(m, msg);
 err_buf:
-	kfree(buf);
-	return -ENOMEM;
+	kfree_sensitive(buf);
+	return err;
 }
 
 /**
@@ -218,6 +249,57 @@ static void lsgc_leader_send_refusal(struct lsgc_member *m,
 	memcpy(j.id, req->id, LSGC_ID_LEN);
 	trace_lsgc_join(m, LSGC_TRACE_JOIN_NAK_SENT, 0, req->id);
 	lsgc_send_join(m, LSGC_T_JOIN_NAK, &j);
+}
+
+/**
+ * lsgc_membership_refuse - the leader refuses a joiner
+ * @m: the leader, locked
+ * @j: the joiner's identity and nonce
+ * @reason: positive errno the joiner reports
+ */
+void lsgc_membership_refuse(struct lsgc_member *m, const struct lsgc_join *j,
+			    u32 reason)
+{
+	lsgc_leader_send_refusal(m, j, reason);
+}
+
+/* The sealed admission of a secure group's joiner, sent as long as it
+ * asks: JOIN_SACK, sealed now under the admission's key.
+ */
+static void lsgc_leader_send_sack(struct lsgc_member *m, struct lsgc_peer *p)
+{
+	size_t clear = sizeof(struct lsgc_wire_join_sack);
+	struct lsgc_wire_join_secret *sec;
+	struct lsgc_wire_hdr *w;
+	struct lsgc_join j = {
+		.nonce = p->join_nonce,
+	};
+	struct sk_buff *skb;
+	u64 counter;
+
+	memcpy(j.id, p->id, LSGC_ID_LEN);
+	memcpy(j.leader_id, m->id, LSGC_ID_LEN);
+	memcpy(j.lnonce, p->lnonce, LSGC_LNONCE_LEN);
+	skb = lsgc_pkt_alloc(m, LSGC_T_JOIN_SACK,
+			     lsgc_wire_join_len(LSGC_T_JOIN_SACK), GFP_ATOMIC);
+	if (!skb)
+		return;
+	lsgc_wire_put_join(skb->data + LSGC_HDR_LEN, LSGC_T_JOIN_SACK, &j);
+	sec = (void *)(skb->data + LSGC_HDR_LEN + clear);
+	*sec = p->secret;
+	counter = atomic64_inc_return(&m->tx_counter);
+	w = (void *)skb->data;
+	put_unaligned_be64(counter, &w->counter);
+	put_unaligned_be32(m->epoch, &w->epoch);
+	put_unaligned_be16(LSGC_HDR_SEALED, &w->flags);
+	if (!counter || lsgc_aead_crypt(p->join_key, true, m->self, counter,
+					skb->data, LSGC_HDR_LEN + clear,
+					sizeof(*sec))) {
+		kfree_skb(skb);
+		return;
+	}
+	LSGC_TX_CB(skb)->sealed = true;
+	lsgc_pkt_queue(m, skb);
 }
 
 static struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id)
@@ -300,12 +382,26 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 		else if (p->heard)
 			/* It speaks as a member: it has its answer. */
 			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_DUPLICATE);
+		else if (m->secure)
+			lsgc_leader_send_sack(m, p);
 		else
 			lsgc_leader_send_ack(m, p);
 		return;
 	}
 	if (lv->count >= LSGC_MAX_VIEW_MEMBERS || !m->next_member_no) {
 		lsgc_leader_send_refusal(m, j, EUSERS);
+		return;
+	}
+	if (m->secure) {
+		/* Admission waits for the KDC's pair key (kdc.c), which
+		 * lsgc_membership_admit() then uses.
+		 */
+		int err = lsgc_kdc_request(m, j);
+
+		if (err == -ECONNREFUSED)
+			lsgc_leader_send_refusal(m, j, ECONNREFUSED);
+		else if (err)
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
 		return;
 	}
 	p = lsgc_peer_add(m, m->next_member_no, j->id);
@@ -334,17 +430,39 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 	lsgc_leader_send_ack(m, p);
 }
 
+/* The leader admitted us: where we stand in its session. */
+static void lsgc_membership_admitted(struct lsgc_member *m, u32 session,
+				     const struct lsgc_join *j)
+{
+	WRITE_ONCE(m->session, session);
+	m->self = j->member;
+	m->leader = j->leader;
+	m->leader_heard = jiffies;
+	m->start_seq = j->start_seq;
+	m->next_deliver = j->start_seq;
+	m->gc_seq = j->start_seq;
+	m->high = j->start_seq;
+	m->stable = j->start_seq - 1;
+	m->last_acked = j->start_seq - 1;
+}
+
 /**
  * lsgc_membership_rx_join_reply - a joiner hears the leader's answer
  * @m: member, locked, joining
  * @h: header
  * @j: answer
+ * @skb: the packet (a JOIN_SACK is copied for the crypto work)
  */
 void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr *h,
-				   const struct lsgc_join *j)
+				   const struct lsgc_join *j, struct sk_buff *skb)
 {
 	if (memcmp(j->id, m->id, LSGC_ID_LEN) || j->nonce != m->join_nonce)
 		return;
+	if (h->type == LSGC_T_JOIN_SACK) {
+		/* Opened in process context, by the crypto work. */
+		lsgc_keys_rx_sack(m, skb);
+		return;
+	}
 	trace_lsgc_join(m, h->type == LSGC_T_JOIN_NAK ?
 			LSGC_TRACE_JOIN_NAK_RECV : LSGC_TRACE_JOIN_ACK_RECV,
 			j->member, j->id);
@@ -359,16 +477,223 @@ void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr 
 	}
 	if (h->sender != j->leader)
 		return;
-	WRITE_ONCE(m->session, h->session);
-	m->self = j->member;
-	m->leader = j->leader;
-	m->leader_heard = jiffies;
-	m->start_seq = j->start_seq;
-	m->next_deliver = j->start_seq;
-	m->gc_seq = j->start_seq;
-	m->high = j->start_seq;
-	m->stable = j->start_seq - 1;
-	m->last_acked = j->start_seq - 1;
+	lsgc_membership_admitted(m, h->session, j);
+}
+
+/* The joiner's side of the key schedule: the shared secret with the
+ * leader named in the admission, and the admission's key.
+ */
+static int lsgc_sack_keys(struct lsgc_member *m, const struct lsgc_join *j,
+			  u32 session, u8 *secret, struct lsgc_skey **kj)
+{
+	u8 k[LSGC_KEY_LEN];
+	int err;
+
+	err = lsgc_pair_half(m->ltk, j->leader_id, secret) ?:
+	      lsgc_derive_join(secret, session, j->nonce, j->lnonce, k);
+	*kj = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, k);
+	memzero_explicit(k, sizeof(k));
+	return PTR_ERR_OR_ZERO(*kj);
+}
+
+/**
+ * lsgc_membership_open_sack - a joiner opens its sealed admission
+ * @m: the joiner, not locked (its crypto work); consumes @skb
+ * @skb: a JOIN_SACK with our identity and nonce, data at the header
+ *
+ * A JOIN_SACK that does not open was sealed for another key: a forgery,
+ * or the leader's KDC knows another long-term key for us (a wrong pass
+ * phrase).  The join goes on until its deadline, and then fails with
+ * EKEYREJECTED instead of ETIMEDOUT.
+ */
+void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb)
+{
+	const size_t clear = sizeof(struct lsgc_wire_join_sack);
+	struct lsgc_skey *kj = NULL, *kv = NULL, *wrap = NULL;
+	struct lsgc_wire_join_secret *sec;
+	u8 secret[LSGC_KEY_LEN], w[LSGC_KEY_LEN];
+	struct lsgc_join j;
+	struct lsgc_hdr h;
+	int err;
+
+	if (lsgc_wire_parse_hdr(skb->data, skb->len, &h) ||
+	    lsgc_wire_parse_join(skb->data + LSGC_HDR_LEN,
+				 skb->len - LSGC_HDR_LEN, h.type, &j) ||
+	    h.type != LSGC_T_JOIN_SACK)
+		goto out;
+	err = lsgc_sack_keys(m, &j, h.session, secret, &kj);
+	if (err)
+		goto nomem;
+	err = lsgc_aead_crypt(kj, false, h.sender, h.counter, skb->data,
+			      LSGC_HDR_LEN + clear, sizeof(*sec) + LSGC_TAG_LEN);
+	if (err == -EBADMSG) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_AUTH);
+		spin_lock_bh(&m->lock);
+		if (m->state == LSGC_STATE_JOINING && !m->session)
+			m->join_refused = EKEYREJECTED;
+		spin_unlock_bh(&m->lock);
+		goto out;
+	}
+	if (err)
+		goto nomem;
+	sec = (void *)(skb->data + LSGC_HDR_LEN + clear);
+	j.member = get_unaligned_be32(&sec->member);
+	j.leader = get_unaligned_be32(&sec->leader);
+	j.view_id = get_unaligned_be64(&sec->view_id);
+	j.start_seq = get_unaligned_be64(&sec->start_seq);
+	if (!j.member || j.leader != h.sender || !j.view_id || !j.start_seq ||
+	    j.start_seq > U64_MAX - LSGC_MAX_FRAGS || sec->reserved[0] ||
+	    sec->reserved[1] || sec->reserved[2]) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		goto out;
+	}
+	kv = lsgc_skey_new(sec->cipher, (u32)j.view_id, sec->key);
+	if (IS_ERR(kv)) {
+		err = PTR_ERR(kv);
+		kv = NULL;
+		if (err == -EINVAL || err == -ENOENT) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+			goto out;
+		}
+		goto nomem;
+	}
+	err = lsgc_derive_wrap(secret, h.session, w);
+	wrap = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, w);
+	if (IS_ERR(wrap)) {
+		wrap = NULL;
+		goto nomem;
+	}
+
+	spin_lock_bh(&m->lock);
+	if (m->state == LSGC_STATE_JOINING && !m->session && !m->dead &&
+	    !memcmp(j.id, m->id, LSGC_ID_LEN) && j.nonce == m->join_nonce) {
+		m->cipher = sec->cipher;
+		m->wrap = wrap;
+		wrap = NULL;
+		RCU_INIT_POINTER(m->keys[0], NULL);
+		rcu_assign_pointer(m->keys[0], kv);
+		kv = NULL;
+		/* Our NAKs and heartbeats go out under the admitting view. */
+		WRITE_ONCE(m->epoch, (u32)j.view_id);
+		trace_lsgc_join(m, LSGC_TRACE_JOIN_ACK_RECV, j.member, j.id);
+		lsgc_membership_admitted(m, h.session, &j);
+	}
+	spin_unlock_bh(&m->lock);
+	goto out;
+
+nomem:
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOMEM);
+out:
+	memzero_explicit(skb->data, skb->len);
+	kfree_skb(skb);
+	memzero_explicit(secret, sizeof(secret));
+	memzero_explicit(w, sizeof(w));
+	lsgc_skey_free(kj);
+	lsgc_skey_free(kv);
+	lsgc_skey_free(wrap);
+}
+
+/**
+ * lsgc_membership_admit - the leader admits a joiner the KDC vouched for
+ * @m: the leader, not locked (the KDC answer's process context)
+ * @id: the joiner's identity
+ * @nonce: the nonce of its request
+ * @secret: our shared secret with it, {SL}K_joiner
+ *
+ * Return: 0 or a negative errno; on failure the joiner asks again.
+ */
+int lsgc_membership_admit(struct lsgc_member *m, const u8 *id, u64 nonce,
+			  const u8 *secret)
+{
+	struct lsgc_skey *kj = NULL, *wrap = NULL, *nk = NULL;
+	u8 k[LSGC_KEY_LEN], lnonce[LSGC_LNONCE_LEN];
+	struct lsgc_view *nv;
+	struct lsgc_peer *p;
+	u32 session;
+	int err;
+
+	get_random_bytes(lnonce, sizeof(lnonce));
+	session = READ_ONCE(m->session);
+	err = lsgc_derive_join(secret, session, nonce, lnonce, k);
+	kj = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, k);
+	if (IS_ERR(kj)) {
+		err = PTR_ERR(kj);
+		kj = NULL;
+		goto out;
+	}
+	err = lsgc_derive_wrap(secret, session, k);
+	wrap = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, k);
+	if (IS_ERR(wrap)) {
+		err = PTR_ERR(wrap);
+		wrap = NULL;
+		goto out;
+	}
+	if (!READ_ONCE(m->next_key)) {
+		nk = lsgc_skey_new(m->cipher, 0, NULL);
+		if (IS_ERR(nk)) {
+			err = PTR_ERR(nk);
+			nk = NULL;
+			goto out;
+		}
+	}
+
+	spin_lock_bh(&m->lock);
+	err = -ESRCH;
+	if (m->dead || m->role != LSGC_ROLE_LEADER ||
+	    m->state != LSGC_STATE_MEMBER || !m->lview ||
+	    lsgc_peer_find_id(m, id))
+		goto unlock;
+	if (!m->next_key) {
+		m->next_key = nk;
+		nk = NULL;
+	}
+	err = -EUSERS;
+	if (m->lview->count >= LSGC_MAX_VIEW_MEMBERS || !m->next_member_no)
+		goto unlock;
+	err = -ENOMEM;
+	p = lsgc_peer_add(m, m->next_member_no, id);
+	if (!p)
+		goto unlock;
+	p->wrap = wrap;
+	p->join_key = kj;
+	wrap = NULL;
+	kj = NULL;
+	memcpy(p->lnonce, lnonce, sizeof(lnonce));
+	nv = lsgc_leader_next_view(m, p);
+	if (!nv) {
+		lsgc_peer_del(m, p->no);
+		goto unlock;
+	}
+	p->join_nonce = nonce;
+	p->delivered = m->next_seq - 1;
+	lsgc_nl_notify(m, LSGC_EVENT_JOIN, p->no, nv->id, 0);
+	err = lsgc_leader_publish(m, nv);
+	if (err) {
+		lsgc_peer_del(m, p->no);
+		kfree(nv);
+		goto unlock;
+	}
+	m->view_pending = false;
+	m->next_member_no++;
+	p->join_view = nv->id;
+	p->join_seq = nv->seq;
+	p->secret.member = cpu_to_be32(p->no);
+	p->secret.leader = cpu_to_be32(m->self);
+	p->secret.view_id = cpu_to_be64(nv->id);
+	p->secret.start_seq = cpu_to_be64(nv->seq);
+	p->secret.cipher = m->cipher;
+	memcpy(p->secret.key, lsgc_key_find(m, (u32)nv->id)->raw, LSGC_KEY_LEN);
+	trace_lsgc_join(m, LSGC_TRACE_JOIN_ACK_SENT, p->no, p->id);
+	lsgc_leader_send_sack(m, p);
+	err = 0;
+unlock:
+	spin_unlock_bh(&m->lock);
+out:
+	memzero_explicit(k, sizeof(k));
+	lsgc_skey_free(kj);
+	lsgc_skey_free(wrap);
+	lsgc_skey_free(nk);
+	return err;
 }
 
 static void lsgc_leader_drop_unordered(struct lsgc_member *m, u32 no)
@@ -610,6 +935,7 @@ static int lsgc_view_from_msg(struct lsgc_member *m, struct lsgc_msg *msg,
 	unsigned int i, count;
 	int err = -ENOMEM;
 	u8 *buf, *pos;
+	size_t vlen;
 	u32 leader;
 	u64 id;
 
@@ -621,7 +947,9 @@ static int lsgc_view_from_msg(struct lsgc_member *m, struct lsgc_msg *msg,
 		skb_copy_bits(msg->frags[i], 0, pos, msg->frags[i]->len);
 		pos += msg->frags[i]->len;
 	}
-	if (lsgc_wire_parse_view(buf, msg->total_len, &id, &leader, &count)) {
+	if (lsgc_wire_split_view(buf, msg->total_len, &vlen,
+				 msg->flags & LSGC_DATA_KEYS) ||
+	    lsgc_wire_parse_view(buf, vlen, &id, &leader, &count)) {
 		err = -EPROTO;
 		goto out;
 	}
@@ -635,7 +963,7 @@ static int lsgc_view_from_msg(struct lsgc_member *m, struct lsgc_msg *msg,
 		lsgc_wire_view_entry(buf, i, &v->ents[i]);
 	err = 0;
 out:
-	kfree(buf);
+	kfree_sensitive(buf);
 	*vp = v;
 	return err;
 }
@@ -696,6 +1024,18 @@ int lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 		lsgc_member_fail(m, EPROTO);
 		return 0;
 	}
+	/* A secure member in the view seals under its key from now on. */
+	if (lsgc_view_has(nv, m->self) && m->role != LSGC_ROLE_LEADER &&
+	    !lsgc_keys_ready(m, msg, nv->id)) {
+		kfree(nv);
+		return -EAGAIN;
+	}
+	if (m->key_failed && lsgc_view_has(nv, m->self) &&
+	    !lsgc_key_find(m, (u32)nv->id)) {
+		kfree(nv);
+		lsgc_member_fail(m, EKEYREJECTED);
+		return 0;
+	}
 	if (m->seq_sk) {
 		rec = lsgc_view_record(m, nv);
 		if (!rec)
@@ -709,6 +1049,7 @@ int lsgc_membership_install(struct lsgc_member *m, struct lsgc_msg *msg)
 	m->behind_since = 0;
 	trace_lsgc_rekey(m, m->epoch, (u32)nv->id);
 	WRITE_ONCE(m->epoch, (u32)nv->id);
+	lsgc_keys_installed(m);
 	if (m->role != LSGC_ROLE_LEADER)
 		lsgc_peers_drop_absent(m);
 	if (!lsgc_view_has(nv, m->self)) {
@@ -835,6 +1176,8 @@ void lsgc_membership_tick(struct lsgc_member *m, unsigned long now)
 	}
 	if (m->state != LSGC_STATE_MEMBER && m->state != LSGC_STATE_JOINING)
 		return;
+	lsgc_keys_tick(m, now);
+	lsgc_kdc_tick(m, now);
 	if (time_after_eq(now, m->next_heartbeat))
 		lsgc_send_heartbeat(m);
 	if (m->role == LSGC_ROLE_LEADER)
@@ -855,7 +1198,7 @@ void lsgc_membership_destroy(struct lsgc_member *m)
 	unsigned long no;
 
 	xa_for_each(&m->peers, no, p)
-		kfree(p);
+		lsgc_peer_free(p);
 	xa_destroy(&m->peers);
 	kfree(m->view);
 	kfree(m->lview);

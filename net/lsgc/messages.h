@@ -59,6 +59,7 @@ enum lsgc_msg_type {
 	LSGC_T_LEAVE,		/* a member leaves */
 	LSGC_T_EXPEL,		/* the leader expels a member */
 	LSGC_T_UDATA,		/* a best-effort datagram */
+	LSGC_T_JOIN_SACK,	/* the leader admits it, sealed for it alone */
 	__LSGC_T_MAX
 };
 
@@ -89,6 +90,7 @@ struct lsgc_wire_hdr {
 
 /* struct lsgc_wire_data flags */
 #define LSGC_DATA_VIEW	BIT(0)	/* the message is a view, from the leader */
+#define LSGC_DATA_KEYS	BIT(1)	/* a view followed by its wrapped session keys */
 
 /**
  * struct lsgc_wire_data - body of DATA: one fragment of a reliable message
@@ -241,6 +243,73 @@ struct lsgc_wire_view {
 struct lsgc_wire_view_ent {
 	__be32	member;
 	u8	id[LSGC_ID_LEN];
+} __packed;
+
+/* Secure groups (crypto.c): key and nonce sizes, the ciphers. */
+enum lsgc_crypto_sizes {
+	LSGC_KEY_LEN = 32,
+	LSGC_TAG_LEN = 16,
+	LSGC_NONCE_LEN = 12,
+	LSGC_LNONCE_LEN = 16,
+	LSGC_WRAPPED_LEN = LSGC_KEY_LEN + LSGC_TAG_LEN,
+};
+
+enum lsgc_cipher {
+	LSGC_CIPHER_AES_GCM = 1,	/* gcm(aes), AES-256 */
+	LSGC_CIPHER_CHACHA20POLY1305,	/* rfc7539(chacha20,poly1305) */
+};
+
+/**
+ * struct lsgc_wire_join_sack - clear part of JOIN_SACK (secure groups)
+ * @id: identity of the joiner
+ * @nonce: the joiner's nonce
+ * @leader_id: identity of the leader: the joiner's shared secret with it
+ *	is {leader_id}K_joiner
+ * @lnonce: the leader's fresh nonce for this admission
+ *
+ * The clear part is associated data; struct lsgc_wire_join_secret
+ * follows, sealed under a key derived from the shared secret and both
+ * nonces, then the tag.
+ */
+struct lsgc_wire_join_sack {
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	u8	leader_id[LSGC_ID_LEN];
+	u8	lnonce[LSGC_LNONCE_LEN];
+} __packed;
+
+/**
+ * struct lsgc_wire_join_secret - sealed part of JOIN_SACK
+ * @member: member number given to the joiner
+ * @leader: member number of the leader
+ * @view_id: the view that admits the joiner
+ * @start_seq: sequence number of that view's record
+ * @cipher: enum lsgc_cipher of the group
+ * @reserved: zero
+ * @key: the session key of view @view_id
+ */
+struct lsgc_wire_join_secret {
+	__be32	member;
+	__be32	leader;
+	__be64	view_id;
+	__be64	start_seq;
+	u8	cipher;
+	u8	reserved[3];
+	u8	key[LSGC_KEY_LEN];
+} __packed;
+
+/**
+ * struct lsgc_wire_view_key - one member's copy of a view's session key
+ * @member: the member it is for
+ * @wrapped: the key sealed under that member's wrap key (nonce: the view)
+ *
+ * A view message with LSGC_DATA_KEYS carries, after the view, a __be32
+ * count and that many entries, ascending by member: every member of the
+ * view but the leader.
+ */
+struct lsgc_wire_view_key {
+	__be32	member;
+	u8	wrapped[LSGC_WRAPPED_LEN];
 } __packed;
 
 #endif /* _NET_LSGC_MESSAGES_H */

@@ -397,6 +397,10 @@ static void lsgc_order_store_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 			msg->frags[i] = NULL;
 		}
 		msg->nhave = 0;
+	} else if (msg->nhave == msg->nfrags && (msg->flags & LSGC_DATA_VIEW) &&
+		   msg->origin == m->leader) {
+		/* Unwrap the next view's key while its turn is coming. */
+		lsgc_keys_view_seen(m, msg);
 	}
 }
 
@@ -652,7 +656,10 @@ void lsgc_order_rx_nak(struct lsgc_member *m, const struct lsgc_hdr *h,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_STALE);
 		return;
 	}
+	/* Repairs go out under the epoch the asker holds. */
+	m->tx_epoch_hint = h->epoch;
 	lsgc_order_repair(m, max(from, m->gc_seq), to);
+	m->tx_epoch_hint = 0;
 }
 
 static struct sk_buff *lsgc_order_build_record(struct lsgc_member *m,

@@ -47,6 +47,7 @@ const char *const lsgc_stat_names[__LSGC_STAT_MAX] = {
 	[LSGC_STAT_DROP_STALE] = "drop_stale",
 	[LSGC_STAT_DROP_REPLAY] = "drop_replay",
 	[LSGC_STAT_DROP_FILTER] = "drop_filter",
+	[LSGC_STAT_KDC_REJECTED] = "kdc_rejected",
 };
 
 static int lsgc_stats_show(struct seq_file *seq, void *v)

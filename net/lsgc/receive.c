@@ -52,6 +52,7 @@ static int lsgc_rx_parse_body(struct lsgc_rx *rx)
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
+	case LSGC_T_JOIN_SACK:
 		return lsgc_wire_parse_join(b, len, rx->h.type, &rx->join);
 	case LSGC_T_LEAVE:
 	case LSGC_T_EXPEL:
@@ -110,8 +111,12 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 	struct lsgc_peer *p;
 
 	if (m->state == LSGC_STATE_JOINING && !m->session) {
-		if (h->type == LSGC_T_JOIN_ACK || h->type == LSGC_T_JOIN_NAK)
-			lsgc_membership_rx_join_reply(m, h, &rx->join);
+		/* A secure joiner takes only a sealed admission, an insecure
+		 * one only a clear one; a refusal is clear for both.
+		 */
+		if (h->type == LSGC_T_JOIN_NAK ||
+		    h->type == (m->secure ? LSGC_T_JOIN_SACK : LSGC_T_JOIN_ACK))
+			lsgc_membership_rx_join_reply(m, h, &rx->join, skb);
 		return;
 	}
 	if (m->state != LSGC_STATE_MEMBER && m->state != LSGC_STATE_JOINING)
@@ -124,6 +129,14 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 	lsgc_member_stat_add(m, LSGC_STAT_RX_PACKETS, 1);
 	lsgc_member_stat_add(m, LSGC_STAT_RX_BYTES, skb->len);
 	p = h->sender ? lsgc_peer_find(m, h->sender) : NULL;
+	/* The key of a view before ours is still accepted for a while, but
+	 * only from members of both views: one that left holds it too.
+	 */
+	if (m->secure && !p && (s32)(h->epoch - m->epoch) < 0 &&
+	    h->type != LSGC_T_JOIN_REQ) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+		return;
+	}
 	if (p) {
 		/* Before the loopback test below: a replay of our own
 		 * packets is a replay too.
@@ -135,11 +148,17 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 			return;
 		}
 		p->last_heard = jiffies;
+		if (!p->heard && m->secure)
+			/* It has its admission: never sent again. */
+			memzero_explicit(&p->secret, sizeof(p->secret));
 		p->heard = true;
 		p->src = rx->src;
 	} else if (m->role == LSGC_ROLE_LEADER && h->sender) {
 		/* A former member that does not know it. */
+		/* Under the key it holds, or it could not read it. */
+		m->tx_epoch_hint = h->epoch;
 		lsgc_membership_rx_stranger(m, h);
+		m->tx_epoch_hint = 0;
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	} else if (h->sender != m->leader && h->type != LSGC_T_DATA &&
@@ -186,6 +205,7 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		break;
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
+	case LSGC_T_JOIN_SACK:
 		break;
 	case LSGC_T_LEAVE:
 		lsgc_membership_rx_leave(m, h, rx->ref.member);
@@ -222,7 +242,8 @@ static bool lsgc_rx_session_known(struct lsgc_transport *t,
 		if (session == h->session)
 			return true;
 		if (!session && (h->type == LSGC_T_JOIN_ACK ||
-				 h->type == LSGC_T_JOIN_NAK))
+				 h->type == LSGC_T_JOIN_NAK ||
+				 h->type == LSGC_T_JOIN_SACK))
 			return true;
 	}
 	return false;
@@ -274,7 +295,18 @@ void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb)
 		goto out;
 	}
 	lsgc_rx_source(skb, &rx.src);
-	if (lsgc_open(t, skb, &rx.h)) {
+	verdict = lsgc_open(t, skb, &rx.h);
+	if (verdict == -EINPROGRESS)
+		return;		/* held until its key arrives */
+	if (verdict == -ENOKEY) {
+		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_UNKNOWN_EPOCH);
+		goto out;
+	}
+	if (verdict == -ENOMEM) {
+		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_NOMEM);
+		goto out;
+	}
+	if (verdict) {
 		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_AUTH);
 		lsgc_nl_security(t, NULL, LSGC_STAT_DROP_AUTH, &rx.src,
 				 rx.h.sender);

@@ -47,6 +47,9 @@ struct sk_buff *lsgc_pkt_alloc(struct lsgc_member *m, u8 type, size_t body,
 	skb_reserve(skb, headroom);
 	skb_put_zero(skb, LSGC_HDR_LEN + body);
 	lsgc_pkt_fill_hdr(m, skb, type);
+	/* Sealed in the epoch it was built in (lsgc_seal()). */
+	LSGC_TX_CB(skb)->epoch = m->tx_epoch_hint ?: m->epoch;
+	LSGC_TX_CB(skb)->sealed = false;
 	return skb;
 }
 

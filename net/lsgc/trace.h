@@ -62,6 +62,7 @@ TRACE_DEFINE_ENUM(LSGC_STAT_DROP_RCVBUF);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_STALE);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_REPLAY);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_FILTER);
+TRACE_DEFINE_ENUM(LSGC_STAT_KDC_REJECTED);
 
 TRACE_EVENT(lsgc_join,
 	    TP_PROTO(const struct lsgc_member *m, int step, u32 member,
@@ -245,7 +246,8 @@ TRACE_EVENT(lsgc_drop,
 				       { LSGC_STAT_DROP_RCVBUF, "rcvbuf" },
 				       { LSGC_STAT_DROP_STALE, "stale" },
 				       { LSGC_STAT_DROP_REPLAY, "replay" },
-				       { LSGC_STAT_DROP_FILTER, "filter" }))
+				       { LSGC_STAT_DROP_FILTER, "filter" },
+				       { LSGC_STAT_KDC_REJECTED, "kdc_rejected" }))
 );
 
 #endif /* _NET_LSGC_TRACE_H */

@@ -58,9 +58,14 @@ int lsgc_wire_parse_data(const u8 *p, size_t len, struct lsgc_data *d)
 
 	max_len = (d->flags & LSGC_DATA_VIEW) ?
 		  lsgc_wire_view_len(LSGC_MAX_VIEW_MEMBERS) : LSGC_MAX_MSG;
+	if (d->flags & LSGC_DATA_KEYS)
+		max_len += lsgc_wire_view_keys_len(LSGC_MAX_VIEW_MEMBERS);
 	if (!d->origin || !d->msg_no || w->reserved)
 		return LSGC_WIRE_FIELD_BAD;
-	if (d->flags & ~LSGC_DATA_VIEW)
+	if (d->flags & ~(LSGC_DATA_VIEW | LSGC_DATA_KEYS))
+		return LSGC_WIRE_FIELD_BAD;
+	/* Keys travel only with the view they belong to. */
+	if ((d->flags & LSGC_DATA_KEYS) && !(d->flags & LSGC_DATA_VIEW))
 		return LSGC_WIRE_FIELD_BAD;
 	if (!d->nfrags || d->nfrags > LSGC_MAX_FRAGS || d->frag >= d->nfrags)
 		return LSGC_WIRE_FIELD_BAD;
@@ -149,6 +154,9 @@ size_t lsgc_wire_join_len(u8 type)
 		return sizeof(struct lsgc_wire_join_req);
 	case LSGC_T_JOIN_ACK:
 		return sizeof(struct lsgc_wire_join_ack);
+	case LSGC_T_JOIN_SACK:
+		return sizeof(struct lsgc_wire_join_sack) +
+		       sizeof(struct lsgc_wire_join_secret) + LSGC_TAG_LEN;
 	default:
 		return sizeof(struct lsgc_wire_join_nak);
 	}
@@ -168,6 +176,12 @@ int lsgc_wire_parse_join(const u8 *p, size_t len, u8 type, struct lsgc_join *j)
 
 		if (w->flags || w->reserved)
 			return LSGC_WIRE_FIELD_BAD;
+	} else if (type == LSGC_T_JOIN_SACK) {
+		const struct lsgc_wire_join_sack *w = (const void *)p;
+
+		/* The rest is sealed: the joiner opens it, or nobody. */
+		memcpy(j->leader_id, w->leader_id, LSGC_ID_LEN);
+		memcpy(j->lnonce, w->lnonce, LSGC_LNONCE_LEN);
 	} else if (type == LSGC_T_JOIN_ACK) {
 		const struct lsgc_wire_join_ack *w = (const void *)p;
 
@@ -330,7 +344,114 @@ void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j)
 		struct lsgc_wire_join_nak *w = (void *)p;
 
 		put_unaligned_be32(j->reason, &w->reason);
+	} else if (type == LSGC_T_JOIN_SACK) {
+		struct lsgc_wire_join_sack *w = (void *)p;
+
+		memcpy(w->leader_id, j->leader_id, LSGC_ID_LEN);
+		memcpy(w->lnonce, j->lnonce, LSGC_LNONCE_LEN);
 	}
+}
+
+size_t lsgc_wire_view_keys_len(unsigned int count)
+{
+	return sizeof(__be32) + count * sizeof(struct lsgc_wire_view_key);
+}
+
+/**
+ * lsgc_wire_split_view - where a view message's key block starts
+ * @p: the message
+ * @len: its length
+ * @keys_off: set to the offset of the key block (@len when it has none)
+ * @with_keys: the message is flagged LSGC_DATA_KEYS
+ *
+ * Return: LSGC_WIRE_OK when the view's own length fits (the view is then
+ * parsed by lsgc_wire_parse_view() on [0, @keys_off) and the keys by
+ * lsgc_wire_parse_view_keys()), else a verdict.
+ */
+int lsgc_wire_split_view(const u8 *p, size_t len, size_t *keys_off,
+			 bool with_keys)
+{
+	const struct lsgc_wire_view *w = (const void *)p;
+	u32 n;
+
+	*keys_off = len;
+	if (!with_keys)
+		return LSGC_WIRE_OK;
+	if (len < sizeof(*w))
+		return LSGC_WIRE_TRUNCATED;
+	n = get_unaligned_be32(&w->count);
+	if (n > LSGC_MAX_VIEW_MEMBERS)
+		return LSGC_WIRE_FIELD_BAD;
+	if (len < lsgc_wire_view_len(n))
+		return LSGC_WIRE_TRUNCATED;
+	*keys_off = lsgc_wire_view_len(n);
+	return LSGC_WIRE_OK;
+}
+
+/**
+ * lsgc_wire_parse_view_keys - check a key block
+ * @p: the key block
+ * @len: its length
+ * @count: set to its number of entries
+ *
+ * Return: LSGC_WIRE_OK if the entries fill @len exactly and ascend by
+ * member, else a verdict.
+ */
+int lsgc_wire_parse_view_keys(const u8 *p, size_t len, unsigned int *count)
+{
+	const struct lsgc_wire_view_key *e;
+	unsigned int i, n;
+	u32 prev = 0, no;
+
+	if (len < sizeof(__be32))
+		return LSGC_WIRE_TRUNCATED;
+	n = get_unaligned_be32(p);
+	if (n > LSGC_MAX_VIEW_MEMBERS)
+		return LSGC_WIRE_FIELD_BAD;
+	if (len != lsgc_wire_view_keys_len(n))
+		return LSGC_WIRE_TRUNCATED;
+	e = (const void *)(p + sizeof(__be32));
+	for (i = 0; i < n; i++) {
+		no = get_unaligned_be32(&e[i].member);
+		if (no <= prev)
+			return LSGC_WIRE_FIELD_BAD;
+		prev = no;
+	}
+	*count = n;
+	return LSGC_WIRE_OK;
+}
+
+/**
+ * lsgc_wire_view_key - entry @i of a key block checked by
+ * lsgc_wire_parse_view_keys()
+ * @p: the key block
+ * @i: index
+ * @member: set to the member it is for
+ *
+ * Return: the wrapped key, LSGC_WRAPPED_LEN bytes.
+ */
+const u8 *lsgc_wire_view_key(const u8 *p, unsigned int i, u32 *member)
+{
+	const struct lsgc_wire_view_key *e;
+
+	e = (const void *)(p + sizeof(__be32)) + i * sizeof(*e);
+	*member = get_unaligned_be32(&e->member);
+	return e->wrapped;
+}
+
+void lsgc_wire_put_view_keys(u8 *p, unsigned int count)
+{
+	put_unaligned_be32(count, p);
+}
+
+void lsgc_wire_put_view_key(u8 *p, unsigned int i, u32 member,
+			    const u8 *wrapped)
+{
+	struct lsgc_wire_view_key *e;
+
+	e = (void *)(p + sizeof(__be32) + i * sizeof(*e));
+	put_unaligned_be32(member, &e->member);
+	memcpy(e->wrapped, wrapped, LSGC_WRAPPED_LEN);
 }
 
 void lsgc_wire_put_member_ref(u8 *p, u32 member, u32 reason)

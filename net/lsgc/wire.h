@@ -64,6 +64,8 @@ struct lsgc_join {
 	u64	view_id;	/* ACK */
 	u64	start_seq;	/* ACK */
 	u32	reason;		/* NAK */
+	u8	leader_id[LSGC_ID_LEN];		/* SACK */
+	u8	lnonce[LSGC_LNONCE_LEN];	/* SACK */
 };
 
 struct lsgc_view_ent {
@@ -95,5 +97,13 @@ void lsgc_wire_put_member_ref(u8 *p, u32 member, u32 reason);
 size_t lsgc_wire_view_len(unsigned int count);
 void lsgc_wire_put_view(u8 *p, u64 view_id, u32 leader, unsigned int count);
 void lsgc_wire_put_view_entry(u8 *p, unsigned int i, const struct lsgc_view_ent *e);
+size_t lsgc_wire_view_keys_len(unsigned int count);
+int lsgc_wire_split_view(const u8 *p, size_t len, size_t *keys_off,
+			 bool with_keys);
+int lsgc_wire_parse_view_keys(const u8 *p, size_t len, unsigned int *count);
+const u8 *lsgc_wire_view_key(const u8 *p, unsigned int i, u32 *member);
+void lsgc_wire_put_view_keys(u8 *p, unsigned int count);
+void lsgc_wire_put_view_key(u8 *p, unsigned int i, u32 member,
+			    const u8 *wrapped);
 
 #endif /* _NET_LSGC_WIRE_H */

@@ -357,7 +357,7 @@ TEST_F(unjoined, join_port_zero)
 
 TEST_F(unjoined, join_unknown_flags)
 {
-	static const __u32 bad[] = { 1U << 2, 1U << 15, 1U << 31 };
+	static const __u32 bad[] = { 1U << 3, 1U << 15, 1U << 31 };
 	unsigned int i;
 
 	for (i = 0; i < 3; i++) {
@@ -386,11 +386,20 @@ TEST_F(unjoined, join_without_insecure)
 	/* No key and no INSECURE flag: nothing to secure the group with. */
 	self->req.flags = LSGC_JOIN_CREATE;
 	EXPECT_EQ(-1, try_join(self->seq, &self->req));
-	EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("%s", lsgc_errname(errno));
-	/* A key is no substitute either: no secure group exists yet. */
-	self->req.key = 1;
+	EXPECT_EQ(ENOKEY, errno) TH_LOG("%s", lsgc_errname(errno));
+	/* A serial that names no key of ours. */
+	self->req.key = 0x7ffffff0;
 	EXPECT_EQ(-1, try_join(self->seq, &self->req));
-	EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("with a key: %s", lsgc_errname(errno));
+	EXPECT_EQ(ENOKEY, errno) TH_LOG("with a key: %s", lsgc_errname(errno));
+	/* ChaCha20-Poly1305 is the creator's choice, and only secure. */
+	self->req.flags = LSGC_JOIN_CHACHA20POLY1305;
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("chacha without create: %s", lsgc_errname(errno));
+	self->req.key = 0;
+	self->req.flags = LSGC_JOIN_CREATE | LSGC_JOIN_INSECURE |
+			  LSGC_JOIN_CHACHA20POLY1305;
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("chacha insecure: %s", lsgc_errname(errno));
 	/* And the socket stays usable. */
 	self->req.key = 0;
 	self->req.flags = LSGC_JOIN_CREATE | LSGC_JOIN_INSECURE;
@@ -1274,9 +1283,9 @@ TEST_F(unjoined, join_error_order)
 	EXPECT_EQ(ENODEV, errno) TH_LOG("ifindex before INSECURE: %s", lsgc_errname(errno));
 	r = self->req;
 	r.flags = LSGC_JOIN_CREATE;
-	r.key = 1;
+	r.key = 0x7ffffff0;
 	EXPECT_EQ(-1, try_join(self->seq, &r));
-	EXPECT_EQ(EOPNOTSUPP, errno) TH_LOG("INSECURE before key: %s", lsgc_errname(errno));
+	EXPECT_EQ(ENOKEY, errno) TH_LOG("the key last: %s", lsgc_errname(errno));
 }
 
 /* The operations a group socket does not have. */

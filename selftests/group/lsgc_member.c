@@ -59,6 +59,7 @@ struct opts {
 	const char *group, *ifname, *name, *out, *status, *gate;
 	unsigned int port;
 	bool create, insecure, leave_at_end, hold;
+	int key;		/* -K: keyring serial of the long-term key */
 	bool seq, dgram;
 	long n_seq, n_dgram;
 	struct size_pat sz_seq, sz_dgram;
@@ -196,6 +197,7 @@ static void usage(void)
 "  -I ID       member identity (1..16 printable characters)\n"
 "  -c          create the session (become its leader)\n"
 "  -k          do not set LSGC_JOIN_INSECURE\n"
+"  -K SERIAL   join securely with the long-term key of this keyring serial\n"
 "  -F FLAGS    extra join flags (for tests)\n"
 "  -T MS       join timeout_ms\n"
 "  -C CH       channels: seq (default), dgram, both\n"
@@ -280,7 +282,7 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "g:p:i:I:ckF:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:G:h")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:I:ckK:F:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:G:h")) != -1) {
 		switch (c) {
 		case 'g': o.group = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -288,6 +290,10 @@ static void parse_args(int argc, char **argv)
 		case 'I': o.name = optarg; break;
 		case 'c': o.create = true; break;
 		case 'k': o.insecure = false; break;
+		case 'K':
+			o.insecure = false;
+			o.key = (int)strtol(optarg, NULL, 0);
+			break;
 		case 'F': o.extra_flags = strtoul(optarg, NULL, 0); break;
 		case 'T': o.timeout_ms = atoi(optarg); break;
 		case 'C':
@@ -844,6 +850,7 @@ int main(int argc, char **argv)
 	req.flags = (o.create ? LSGC_JOIN_CREATE : 0) |
 		    (o.insecure ? LSGC_JOIN_INSECURE : 0) | o.extra_flags;
 	req.timeout_ms = o.timeout_ms;
+	req.key = o.key;
 
 	if (o.seq) {
 		fd_seq = socket(family, SOCK_SEQPACKET, 0);

@@ -558,7 +558,7 @@ static void op_join_bad(struct worker *w)
 		break;
 	case 10:
 		req.flags &= ~LSGC_JOIN_INSECURE;
-		want = EOPNOTSUPP;
+		want = ENOKEY;
 		break;
 	case 11:
 		req.key = 1 + below(&w->r, 1000);

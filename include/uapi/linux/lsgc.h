@@ -43,7 +43,12 @@ enum {
 /* Flags of struct lsgc_join_req. */
 #define LSGC_JOIN_CREATE	(1U << 0)	/* create the session, be its leader */
 #define LSGC_JOIN_INSECURE	(1U << 1)	/* no security; needs CAP_NET_ADMIN */
-#define LSGC_JOIN_FLAGS_ALL	(LSGC_JOIN_CREATE | LSGC_JOIN_INSECURE)
+/* With LSGC_JOIN_CREATE of a secure group: seal with ChaCha20-Poly1305
+ * (rfc7539) instead of the default AES-256-GCM.
+ */
+#define LSGC_JOIN_CHACHA20POLY1305 (1U << 2)
+#define LSGC_JOIN_FLAGS_ALL	(LSGC_JOIN_CREATE | LSGC_JOIN_INSECURE | \
+				 LSGC_JOIN_CHACHA20POLY1305)
 
 /**
  * struct lsgc_group_addr - where a group lives
@@ -64,7 +69,9 @@ struct lsgc_group_addr {
  * @group: the group to join
  * @id: this member's identity
  * @flags: LSGC_JOIN_* flags
- * @key: keyring serial of the member's long-term key (0: none)
+ * @key: keyring serial of the member's long-term key: a "logon" key
+ *	described "lsgc:" and the 32 hex digits of @id, 32 bytes, which the
+ *	caller may search for; required unless LSGC_JOIN_INSECURE (then 0)
  * @timeout_ms: how long a join may wait for the leader (0: default)
  * @reserved: must be zero
  */

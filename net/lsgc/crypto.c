@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cryptography of secure groups, all of it through the kernel crypto
+ * API: the keyed PRF (hmac(sha256)), the key schedule derived from it,
+ * and the AEAD (gcm(aes) or rfc7539(chacha20,poly1305)) under which every
+ * packet, every key wrap and every admission is sealed.
+ *
+ * Key schedule (Documentation/networking/lsgc.rst has the full text):
+ *
+ *   S_A      = {SL}K_A = PRF(K_A, "lsgc v1 pair" || SL)
+ *              the shared secret of member A with leader SL; the leader
+ *              gets it from the KDC's pair key (kdc.c)
+ *   K_join   = PRF(S_A, "lsgc v1 join" || session || N_A || N_L)
+ *              seals the admission (JOIN_SACK) of one run
+ *   W_A      = PRF(S_A, "lsgc v1 wrap" || session)
+ *              seals A's copy of each view's session key (nonce: the view)
+ *   K_v      random, one per view: seals every packet of the view
+ *
+ * Setting a gcm(aes) key allocates and may sleep, so every key object
+ * (struct lsgc_skey) is made in process context: by the socket call, the
+ * KDC answer, or the member's crypto work, which also unwraps the keys
+ * of views the receive path saw arrive.  Using a key (lsgc_aead_crypt())
+ * is fine in any context: the transforms are synchronous.
+ */
+#include <asm/unaligned.h>
+#include <crypto/aead.h>
+#include <crypto/hash.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/workqueue.h>
+
+#include <uapi/linux/lsgc_kdc.h>
+
+#include "lsgc.h"
+
+static struct crypto_shash *lsgc_hmac;
+static DEFINE_MUTEX(lsgc_hmac_lock); /* lsgc_hmac's key */
+
+struct workqueue_struct *lsgc_wq;
+
+static const char *lsgc_cipher_name(u8 cipher)
+{
+	switch (cipher) {
+	case LSGC_CIPHER_AES_GCM:
+		return "gcm(aes)";
+	case LSGC_CIPHER_CHACHA20POLY1305:
+		return "rfc7539(chacha20,poly1305)";
+	}
+	return NULL;
+}
+
+/**
+ * lsgc_prf - HMAC-SHA-256 of the concatenation of up to three parts
+ * @key: LSGC_KEY_LEN bytes
+ * @a: first part
+ * @alen: its length
+ * @b: second part, or NULL
+ * @blen: its length
+ * @c: third part, or NULL
+ * @clen: its length
+ * @out: LSGC_KEY_LEN bytes
+ *
+ * Process context.
+ *
+ * Return: 0 or a negative errno.
+ */
+int lsgc_prf(const u8 *key, const void *a, size_t alen, const void *b,
+	     size_t blen, const void *c, size_t clen, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, lsgc_hmac);
+	int err;
+
+	mutex_lock(&lsgc_hmac_lock);
+	desc->tfm = lsgc_hmac;
+	err = crypto_shash_setkey(lsgc_hmac, key, LSGC_KEY_LEN) ?:
+	      crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, a, alen);
+	if (!err && b)
+		err = crypto_shash_update(desc, b, blen);
+	if (!err && c)
+		err = crypto_shash_update(desc, c, clen);
+	if (!err)
+		err = crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	mutex_unlock(&lsgc_hmac_lock);
+	return err;
+}
+
+/**
+ * lsgc_pair_half - {X}K, one half of a pair key
+ * @key: the long-term key K
+ * @id: identity X
+ * @out: LSGC_KEY_LEN bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int lsgc_pair_half(const u8 *key, const u8 *id, u8 *out)
+{
+	return lsgc_prf(key, LSGC_KDC_LABEL_PAIR, strlen(LSGC_KDC_LABEL_PAIR),
+			id, LSGC_ID_LEN, NULL, 0, out);
+}
+
+/**
+ * lsgc_derive_join - the key of one admission, K_join
+ * @secret: the shared secret S_A
+ * @session: the session
+ * @nonce: the joiner's nonce
+ * @lnonce: the leader's nonce, LSGC_LNONCE_LEN bytes
+ * @out: LSGC_KEY_LEN bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int lsgc_derive_join(const u8 *secret, u32 session, u64 nonce,
+		     const u8 *lnonce, u8 *out)
+{
+	static const char label[] = "lsgc v1 join";
+	u8 run[12];
+
+	put_unaligned_be32(session, run);
+	put_unaligned_be64(nonce, run + 4);
+	return lsgc_prf(secret, label, strlen(label), run, sizeof(run),
+			lnonce, LSGC_LNONCE_LEN, out);
+}
+
+/**
+ * lsgc_derive_wrap - a member's wrap key W_A
+ * @secret: the shared secret S_A
+ * @session: the session
+ * @out: LSGC_KEY_LEN bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int lsgc_derive_wrap(const u8 *secret, u32 session, u8 *out)
+{
+	static const char label[] = "lsgc v1 wrap";
+	__be32 s = cpu_to_be32(session);
+
+	return lsgc_prf(secret, label, strlen(label), &s, sizeof(s), NULL, 0,
+			out);
+}
+
+static void lsgc_skey_free_work(struct work_struct *work)
+{
+	struct lsgc_skey *k = container_of(to_rcu_work(work), struct lsgc_skey,
+					   rwork);
+
+	crypto_free_aead(k->tfm);
+	kfree_sensitive(k);
+}
+
+/**
+ * lsgc_skey_new - a key object: an AEAD transform keyed with @raw
+ * @cipher: enum lsgc_cipher
+ * @epoch: what the key is for (a view's epoch; 0 for other keys)
+ * @raw: LSGC_KEY_LEN bytes, or NULL for a fresh random key
+ *
+ * Process context: setting the key may sleep.  The raw bytes are kept
+ * (the leader wraps a view's key for each member) and wiped on free.
+ *
+ * Return: the key, or an ERR_PTR().
+ */
+struct lsgc_skey *lsgc_skey_new(u8 cipher, u32 epoch, const u8 *raw)
+{
+	const char *name = lsgc_cipher_name(cipher);
+	struct lsgc_skey *k;
+	int err;
+
+	if (!name)
+		return ERR_PTR(-EINVAL);
+	k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
+	if (!k)
+		return ERR_PTR(-ENOMEM);
+	/* Synchronous transforms only: the receive path runs in softirq
+	 * context and cannot wait for a completion.
+	 */
+	k->tfm = crypto_alloc_aead(name, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(k->tfm)) {
+		err = PTR_ERR(k->tfm);
+		kfree(k);
+		return ERR_PTR(err);
+	}
+	if (raw)
+		memcpy(k->raw, raw, LSGC_KEY_LEN);
+	else
+		get_random_bytes(k->raw, LSGC_KEY_LEN);
+	err = crypto_aead_setkey(k->tfm, k->raw, LSGC_KEY_LEN) ?:
+	      crypto_aead_setauthsize(k->tfm, LSGC_TAG_LEN);
+	if (err) {
+		crypto_free_aead(k->tfm);
+		kfree_sensitive(k);
+		return ERR_PTR(err);
+	}
+	k->epoch = epoch;
+	k->cipher = cipher;
+	INIT_RCU_WORK(&k->rwork, lsgc_skey_free_work);
+	return k;
+}
+
+/**
+ * lsgc_skey_free - free a key once no reader can hold it
+ * @k: the key, or NULL
+ *
+ * Any context.  Readers find keys under RCU (the receive and transmit
+ * paths), so the transform is freed after a grace period, in process
+ * context, and the raw key is wiped with it.
+ */
+void lsgc_skey_free(struct lsgc_skey *k)
+{
+	if (k)
+		queue_rcu_work(lsgc_wq, &k->rwork);
+}
+
+/**
+ * lsgc_aead_crypt - seal or open a buffer in place
+ * @k: the key
+ * @enc: seal (else open)
+ * @sender: first part of the nonce, the sending member's number
+ * @counter: second part, the sender's packet counter (unique per key)
+ * @buf: associated data, then the text; when sealing, room for the tag
+ *	after it
+ * @adlen: bytes of associated data
+ * @len: when sealing, the plaintext's length; when opening, the
+ *	ciphertext's with its tag
+ *
+ * Any context; no lock is needed, the key is only read.
+ *
+ * Return: 0 or a negative errno (-EBADMSG: the tag did not verify).
+ */
+int lsgc_aead_crypt(struct lsgc_skey *k, bool enc, u32 sender, u64 counter,
+		    u8 *buf, unsigned int adlen, unsigned int len)
+{
+	struct aead_request *req;
+	struct scatterlist sg;
+	u8 iv[LSGC_NONCE_LEN];
+	int err;
+
+	if (!enc && len < LSGC_TAG_LEN)
+		return -EBADMSG;
+	req = aead_request_alloc(k->tfm, GFP_ATOMIC);
+	if (!req)
+		return -ENOMEM;
+	put_unaligned_be32(sender, iv);
+	put_unaligned_be64(counter, iv + 4);
+	sg_init_one(&sg, buf, adlen + len + (enc ? LSGC_TAG_LEN : 0));
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, adlen);
+	aead_request_set_crypt(req, &sg, &sg, len, iv);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	aead_request_free(req);
+	return err;
+}
+
+/**
+ * lsgc_crypto_init - the module's PRF transform and work queue
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init lsgc_crypto_init(void)
+{
+	lsgc_hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(lsgc_hmac))
+		return PTR_ERR(lsgc_hmac);
+	lsgc_wq = alloc_workqueue("lsgc", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!lsgc_wq) {
+		crypto_free_shash(lsgc_hmac);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * lsgc_crypto_exit - undo lsgc_crypto_init(), after every member is gone
+ *
+ * Keys freed last wait in RCU callbacks that queue their work: barrier
+ * first, then drain the queue.
+ */
+void lsgc_crypto_exit(void)
+{
+	rcu_barrier();
+	flush_workqueue(lsgc_wq);
+	rcu_barrier();
+	destroy_workqueue(lsgc_wq);
+	crypto_free_shash(lsgc_hmac);
+}
