@@ -89,3 +89,78 @@ kdc_salt_py() {
 kdc_idhex() {
 	python3 -c 'import sys; print(sys.argv[1].encode().ljust(16, b"\0").hex())' "$1"
 }
+
+# ---------------------------------------------------------------- pair keys
+#
+# The key algebra of include/uapi/linux/lsgc_kdc.h, written again in
+# Python (hmac, hashlib) from the header's comment, never from our C:
+#   PRF(K, X) = HMAC-SHA-256(K, X)      {X}K = PRF(K, b"lsgc v1 pair" + X)
+#   pair(SL, A) = {A}K_SL xor {SL}K_A   K_kdc = PRF(K_SL, b"lsgc v1 kdc")
+#   MAC = PRF(K_kdc, b"lsgc v1 kdc answer" + nonce + SL + be32(n) +
+#             for each peer: id + be32(status) + (pair or 32 zero bytes))
+# Keys are read from the database file's lines (lsgc-kdc-v1 ID SALT OPS MEM
+# argon2id13 KEY).  Commands (identities and nonces in hex):
+#   answer DB REQID SL NONCE PEER...   the answer as `lsgc-kdc pair` prints it
+#   half KEYHEX XHEX                   {X}K
+#   kkdc KEYHEX                        K_kdc
+#   db DB REALM NAME=KEYHEX...         writes a database with those keys
+#                                      (0600, ops 1, mem 8192, v1 salts)
+KDC_PY_REF='
+import hashlib, hmac, os, struct, sys
+
+def prf(k, x): return hmac.new(k, x, hashlib.sha256).digest()
+def half(k, x): return prf(k, b"lsgc v1 pair" + x)
+def kkdc(k): return prf(k, b"lsgc v1 kdc")
+def keys(db):
+    ks = {}
+    for line in open(db):
+        f = line.split()
+        if f and f[0] == "lsgc-kdc-v1":
+            ks[bytes.fromhex(f[1])] = bytes.fromhex(f[6])
+    return ks
+def answer(db, req_id, sl, nonce, peers):
+    ks = keys(db)
+    out = ["req_id %d" % req_id]
+    if sl not in ks:
+        return out + ["status %d" % 126]
+    out.append("status 0")
+    m = b"lsgc v1 kdc answer" + nonce + sl + struct.pack(">I", len(peers))
+    for a in peers:
+        if a in ks:
+            p = bytes(x ^ y for x, y in zip(half(ks[sl], a), half(ks[a], sl)))
+            out.append("peer %s 0 %s" % (a.hex(), p.hex()))
+            m += a + struct.pack(">I", 0) + p
+        else:
+            out.append("peer %s 126 -" % a.hex())
+            m += a + struct.pack(">I", 126) + bytes(32)
+    out.append("mac " + prf(kkdc(ks[sl]), m).hex())
+    return out
+def name16(s):
+    return bytes.fromhex(s[2:]).ljust(16, b"\0") if s.startswith("0x") else s.encode().ljust(16, b"\0")
+
+cmd, a = sys.argv[1], sys.argv[2:]
+if cmd == "answer":
+    print("\n".join(answer(a[0], int(a[1]), bytes.fromhex(a[2]), bytes.fromhex(a[3]),
+                           [bytes.fromhex(p) for p in a[4:]])))
+elif cmd == "half":
+    print(half(bytes.fromhex(a[0]), bytes.fromhex(a[1])).hex())
+elif cmd == "kkdc":
+    print(kkdc(bytes.fromhex(a[0])).hex())
+elif cmd == "db":
+    realm = a[1]
+    lines = ["lsgc-kdc-db v1 realm=" + realm]
+    for nk in a[2:]:
+        n, k = nk.split("=")
+        i = name16(n)
+        salt = hashlib.blake2b(b"LSGC v1 salt" + realm.encode() + b"\0" + i, digest_size=16)
+        lines.append("lsgc-kdc-v1 %s %s 1 8192 argon2id13 %s" % (i.hex(), salt.hexdigest(), k))
+    tmp = a[0] + ".tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, ("\n".join(lines) + "\n").encode())
+    os.close(fd)
+    os.rename(tmp, a[0])
+'
+kdc_py() { python3 -c "$KDC_PY_REF" "$@"; }
+
+# kdc_wait_line FILE REGEX [SECONDS]: wait until FILE has a line matching REGEX.
+kdc_wait_line() { lsgc_wait_for "${3:-10}" grep -Eq -- "$2" "$1"; }
