@@ -75,7 +75,7 @@ int kdc_signals_block(sigset_t *waitmask)
 	return 0;
 }
 
-/* kdc_err(), at most 20 lines per 10 s, then a count of what was left out. */
+/* kdc_err(), at most 100 lines per 10 s, then a count of what was left out. */
 void kdc_log_limited(const char *fmt, ...)
 {
 	static unsigned int lines, dropped;
@@ -92,7 +92,7 @@ void kdc_log_limited(const char *fmt, ...)
 		lines = 0;
 		dropped = 0;
 	}
-	if (++lines > 20) {
+	if (++lines > 100) {
 		dropped++;
 		return;
 	}
@@ -491,12 +491,13 @@ static void handle_request(struct nl *nl, const struct kdc_serve_opts *so,
 	for (i = 0; i < an->n; i++)
 		ok += !an->peer[i].status;
 	kdc_id_hex(rq->requester, sl);
+	/* One line per request the kernel made: not limited. */
 	if (an->status)
-		kdc_log_limited("request %u: requester %s, %u peers: %s", rq->req_id, sl,
-				rq->n, kdc_status_name(an->status));
+		kdc_err("request %u: requester %s, %u peers: %s", rq->req_id, sl, rq->n,
+			kdc_status_name(an->status));
 	else
-		kdc_log_limited("request %u: requester %s, %u peers: %u pair keys", rq->req_id,
-				sl, rq->n, ok);
+		kdc_err("request %u: requester %s, %u peers: %u pair keys", rq->req_id, sl,
+			rq->n, ok);
 	send_answer(nl, an, so->loopback ? from : 0, buf);
 	sodium_memzero(an, sizeof(*an));
 }
