@@ -9,6 +9,14 @@
  *	lsgc-kdc key -i ID [--realm R] [--ops N] [--mem BYTES]
  *		     [--passphrase-fd FD] [--keyring @u|@s|@us|SERIAL]
  *	lsgc-kdc verify -d DB -i ID [--realm R] [--passphrase-fd FD]
+ *	lsgc-kdc serve -d DB [--realm R]
+ *	lsgc-kdc serve --relay HOST:PORT [--realm R]
+ *	lsgc-kdc kdcd -d DB --listen [ADDR:]PORT [--realm R] [--max-clients N]
+ *		      [--timeout MS]
+ *	lsgc-kdc pair -d DB --requester SL --peer A [--peer B ...] --nonce HEX32
+ *		      [--req-id N]
+ *	lsgc-kdc relay-query --relay HOST:PORT --requester SL --peer A [--peer B ...]
+ *			     --nonce HEX32 [--req-id N] [--timeout MS]
  *
  * register, list and remove are the KDC's side; key is the member's: it
  * derives the same key from the same pass phrase and loads it into the
@@ -19,6 +27,13 @@
  * mismatch.  A hidden kat command gives the tests the salt and the
  * Argon2id step on their own, to hold them against independent
  * implementations.  No command prints a key or a pass phrase.
+ *
+ * serve is the KDC helper daemon of a network namespace: it answers the
+ * kernel's requests for pair keys (linux/lsgc_kdc.h) from the database
+ * (serve.c, answer.c), or forwards them to a kdcd on another machine
+ * (relay.c), which answers from its database.  pair (for tests) prints
+ * the answer serve would send; relay-query (for tests) asks a kdcd the
+ * way serve --relay does and prints its answer the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +42,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 #include <keyutils.h>
 #include <sodium.h>
 
@@ -47,6 +64,16 @@ enum {
 	O_KEYRING = 1 << 7,
 	O_SALTHEX = 1 << 8,
 	O_EXPECT = 1 << 9,
+	O_REQUESTER = 1 << 10,
+	O_PEER = 1 << 11,
+	O_NONCE = 1 << 12,
+	O_REQID = 1 << 13,
+	O_RELAY = 1 << 14,
+	O_LISTEN = 1 << 15,
+	O_TIMEOUT = 1 << 16,
+	O_MAXCLIENTS = 1 << 17,
+	O_LOOPBACK = 1 << 18,
+	O_FAMILYID = 1 << 19,
 };
 
 struct opts {
@@ -58,6 +85,10 @@ struct opts {
 	size_t mem;
 	int pass_fd;
 	int force;
+	/* serve, kdcd, pair, relay-query */
+	const char *relay, *listen;
+	struct kdc_request rq;	/* requester, peers, nonce, req_id */
+	unsigned long long timeout_ms, max_clients, family_id;
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +102,16 @@ static const struct option long_opts[] = {
 	{ "keyring", required_argument, NULL, 'k' },
 	{ "salt-hex", required_argument, NULL, 'S' },
 	{ "expect-hex", required_argument, NULL, 'E' },
+	{ "requester", required_argument, NULL, 'r' },
+	{ "peer", required_argument, NULL, 'p' },
+	{ "nonce", required_argument, NULL, 'N' },
+	{ "req-id", required_argument, NULL, 'q' },
+	{ "relay", required_argument, NULL, 'Y' },
+	{ "listen", required_argument, NULL, 'L' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "max-clients", required_argument, NULL, 'C' },
+	{ "test-loopback", no_argument, NULL, 'X' },
+	{ "test-family-id", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -84,6 +125,14 @@ static void print_usage(FILE *f)
 	      "       lsgc-kdc key -i ID [--realm R] [--ops N] [--mem BYTES]\n"
 	      "                    [--passphrase-fd FD] [--keyring @u|@s|@us|SERIAL]\n"
 	      "       lsgc-kdc verify -d DB -i ID [--realm R] [--passphrase-fd FD]\n"
+	      "       lsgc-kdc serve -d DB [--realm R]\n"
+	      "       lsgc-kdc serve --relay HOST:PORT [--realm R]\n"
+	      "       lsgc-kdc kdcd -d DB --listen [ADDR:]PORT [--realm R] [--max-clients N]\n"
+	      "                     [--timeout MS]\n"
+	      "       lsgc-kdc pair -d DB --requester SL --peer A [--peer B ...] --nonce HEX32\n"
+	      "                     [--req-id N]\n"
+	      "       lsgc-kdc relay-query --relay HOST:PORT --requester SL --peer A [--peer B ...]\n"
+	      "                            --nonce HEX32 [--req-id N] [--timeout MS]\n"
 	      "\n"
 	      "ID is a name of 1 to 16 printable bytes, or 0x and up to 32 hex digits;\n"
 	      "it is zero padded to 16 bytes.  The pass phrase is read from the terminal\n"
@@ -93,9 +142,20 @@ static void print_usage(FILE *f)
 	      "key loads a logon key \"lsgc:<identity-hex>\" into the keyring (default @u)\n"
 	      "and prints its serial, for the key field of LSGC_JOIN.\n"
 	      "\n"
+	      "serve answers the kernel's requests for pair keys (generic netlink family\n"
+	      "\"lsgc_kdc\", group \"kdc\"; needs CAP_NET_ADMIN) from DB, read again when it\n"
+	      "changes, or forwards them over TCP to a kdcd at HOST:PORT; it prints\n"
+	      "\"lsgc-kdc: serving ...\" once subscribed and exits 0 on SIGTERM or SIGINT.\n"
+	      "kdcd answers relays from DB (--max-clients, default 64 connections;\n"
+	      "--timeout, default 5000 ms for a request to arrive and its answer to leave).\n"
+	      "pair prints the answer serve would send; relay-query asks a kdcd as serve\n"
+	      "--relay does (--timeout, default 5000 ms) and prints its answer the same way:\n"
+	      "\"req_id N\", \"status S\", then per peer \"peer IDHEX S PAIRHEX|-\" and \"mac HEX\".\n"
+	      "\n"
 	      "Exit status: 0 ok, 1 mismatch, 2 usage, 3 unsafe database, 4 database\n"
 	      "error, 5 unknown identity, 6 identity exists, 7 keyring error, 8 crypto\n"
-	      "error, 9 no pass phrase.\n", f);
+	      "error, 9 no pass phrase, 10 no \"lsgc_kdc\" netlink family (module not\n"
+	      "loaded), 11 netlink or network error.\n", f);
 }
 
 static int parse_ull(const char *opt, const char *s, unsigned long long max,
@@ -118,6 +178,20 @@ static int parse_ull(const char *opt, const char *s, unsigned long long max,
 	return KDC_OK;
 }
 
+/* Exactly 2 * len hex digits. */
+static int parse_hex_arg(const char *opt, const char *s, unsigned char *out, size_t len)
+{
+	size_t bin_len;
+	const char *end;
+
+	if (strlen(s) != 2 * len ||
+	    sodium_hex2bin(out, len, s, 2 * len, NULL, &bin_len, &end) || bin_len != len || *end) {
+		kdc_err("%s '%s': %zu bytes, %zu hex digits", opt, s, len, 2 * len);
+		return KDC_EUSAGE;
+	}
+	return KDC_OK;
+}
+
 static int parse_opts(int argc, char **argv, unsigned int allowed, struct opts *o)
 {
 	unsigned long long v;
@@ -128,6 +202,8 @@ static int parse_opts(int argc, char **argv, unsigned int allowed, struct opts *
 	o->ops = crypto_pwhash_OPSLIMIT_MODERATE;
 	o->mem = crypto_pwhash_MEMLIMIT_MODERATE;
 	optind = 1;
+	o->timeout_ms = 5000;
+	o->max_clients = 64;
 	while ((c = getopt_long(argc, argv, "d:i:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -178,6 +254,67 @@ static int parse_opts(int argc, char **argv, unsigned int allowed, struct opts *
 		case 'E':
 			bit = O_EXPECT;
 			o->expect_hex = optarg;
+			break;
+		case 'r':
+			bit = O_REQUESTER;
+			if (kdc_parse_id(optarg, o->rq.requester))
+				return KDC_EUSAGE;
+			break;
+		case 'p':
+			bit = O_PEER;
+			if (o->rq.n == LSGC_KDC_MAX_PEERS) {
+				kdc_err("--peer: at most %d", LSGC_KDC_MAX_PEERS);
+				return KDC_EUSAGE;
+			}
+			if (kdc_parse_id(optarg, o->rq.peer[o->rq.n]))
+				return KDC_EUSAGE;
+			o->rq.n++;
+			break;
+		case 'N':
+			bit = O_NONCE;
+			if (parse_hex_arg("--nonce", optarg, o->rq.nonce, LSGC_KDC_NONCE_LEN))
+				return KDC_EUSAGE;
+			break;
+		case 'q':
+			bit = O_REQID;
+			if (parse_ull("--req-id", optarg, UINT32_MAX, &v))
+				return KDC_EUSAGE;
+			o->rq.req_id = v;
+			break;
+		case 'Y':
+			bit = O_RELAY;
+			o->relay = optarg;
+			break;
+		case 'L':
+			bit = O_LISTEN;
+			o->listen = optarg;
+			break;
+		case 'T':
+			bit = O_TIMEOUT;
+			if (parse_ull("--timeout", optarg, 3600000, &o->timeout_ms) ||
+			    !o->timeout_ms) {
+				kdc_err("--timeout: 1 to 3600000 ms");
+				return KDC_EUSAGE;
+			}
+			break;
+		case 'C':
+			bit = O_MAXCLIENTS;
+			if (parse_ull("--max-clients", optarg, 4096, &o->max_clients) ||
+			    !o->max_clients) {
+				kdc_err("--max-clients: 1 to 4096");
+				return KDC_EUSAGE;
+			}
+			break;
+		case 'X':
+			bit = O_LOOPBACK;
+			break;
+		case 'F':
+			bit = O_FAMILYID;
+			if (parse_ull("--test-family-id", optarg, 0xffff, &o->family_id) ||
+			    o->family_id < NLMSG_MIN_TYPE) {
+				kdc_err("--test-family-id: %d to 65535", NLMSG_MIN_TYPE);
+				return KDC_EUSAGE;
+			}
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -589,6 +726,178 @@ out:
 	return ret;
 }
 
+/* ---------------------------------------------------------------- pair keys */
+
+/* The exit status of an answer: 0, 5 for an unknown requester, else 4. */
+static int answer_status(const struct kdc_answer *an)
+{
+	if (!an->status)
+		return KDC_OK;
+	return an->status == ENOKEY ? KDC_ENOENT : KDC_EDB;
+}
+
+static int need_request(const struct opts *o, const char *cmd)
+{
+	if ((o->given & (O_REQUESTER | O_PEER | O_NONCE)) != (O_REQUESTER | O_PEER | O_NONCE)) {
+		kdc_err("%s: --requester, at least one --peer and --nonce are required", cmd);
+		return KDC_EUSAGE;
+	}
+	return KDC_OK;
+}
+
+/*
+ * pair (for tests): the answer serve would send the kernel for this
+ * request, computed by the same function, printed as kdc_answer_print()
+ * does.  The pair keys are masked (each needs a long-term key to unmask)
+ * and the MAC is public, so printing them gives nothing away.
+ */
+static int cmd_pair(int argc, char **argv)
+{
+	struct kdc_answer *an;
+	struct kdc_db db;
+	struct opts o;
+	int ret;
+
+	ret = parse_opts(argc, argv, O_DB | O_REQUESTER | O_PEER | O_NONCE | O_REQID, &o);
+	if (!ret)
+		ret = need(&o, O_DB, "pair");
+	if (!ret)
+		ret = need_request(&o, "pair");
+	if (!ret)
+		ret = kdc_db_load(o.db, 1, &db);
+	if (ret)
+		return ret;
+	an = sodium_malloc(sizeof(*an));
+	if (!an) {
+		kdc_err("out of locked memory");
+		kdc_db_free(&db);
+		return KDC_ECRYPTO;
+	}
+	ret = kdc_answer(&db, &o.rq, an);
+	kdc_db_free(&db);
+	if (!ret) {
+		kdc_answer_print(stdout, an);
+		ret = answer_status(an);
+	}
+	sodium_free(an);
+	return ret;
+}
+
+/* relay-query (for tests): serve --relay's question to a kdcd, and its answer. */
+static int cmd_relay_query(int argc, char **argv)
+{
+	struct kdc_addr *addr;
+	struct kdc_answer *an;
+	struct opts o;
+	int ret, err;
+
+	ret = parse_opts(argc, argv, O_RELAY | O_REQUESTER | O_PEER | O_NONCE | O_REQID |
+			 O_TIMEOUT, &o);
+	if (!ret && !o.relay) {
+		kdc_err("relay-query: --relay HOST:PORT is required");
+		ret = KDC_EUSAGE;
+	}
+	if (!ret)
+		ret = need_request(&o, "relay-query");
+	if (!ret)
+		ret = kdc_addr_parse(o.relay, 0, &addr);
+	if (ret)
+		return ret;
+	signal(SIGPIPE, SIG_IGN);
+	an = sodium_malloc(sizeof(*an));
+	if (!an) {
+		kdc_err("out of locked memory");
+		kdc_addr_free(addr);
+		return KDC_ECRYPTO;
+	}
+	if (kdc_relay_query(addr, &o.rq, o.timeout_ms, an, &err)) {
+		kdc_err("relay-query %s: %s", o.relay, strerror(err));
+		ret = KDC_ENET;
+	} else {
+		kdc_answer_print(stdout, an);
+		ret = answer_status(an);
+	}
+	sodium_free(an);
+	kdc_addr_free(addr);
+	return ret;
+}
+
+/*
+ * serve -d DB: answers the kernel from the database; serve --relay
+ * HOST:PORT: from the kdcd there.  --test-loopback and --test-family-id
+ * are for tests only (see serve.c): they take requests from any netlink
+ * port, the second without the family, and send the answers back there,
+ * never to the kernel.
+ */
+static int cmd_serve(int argc, char **argv)
+{
+	struct kdc_serve_opts so = { 0 };
+	struct kdc_live_db live;
+	char banner[400];
+	struct opts o;
+	int ret;
+
+	ret = parse_opts(argc, argv, O_DB | O_REALM | O_RELAY | O_LOOPBACK | O_FAMILYID, &o);
+	if (ret)
+		return ret;
+	if (!o.db == !o.relay) {
+		kdc_err("serve: either -d DB or --relay HOST:PORT");
+		return KDC_EUSAGE;
+	}
+	if ((o.given & O_FAMILYID) && !(o.given & O_LOOPBACK)) {
+		kdc_err("serve: --test-family-id goes with --test-loopback");
+		return KDC_EUSAGE;
+	}
+	so.loopback = !!(o.given & O_LOOPBACK);
+	so.family_id = o.family_id;
+	so.banner = banner;
+	if (o.relay) {
+		ret = kdc_addr_parse(o.relay, 0, &so.relay);
+		if (ret)
+			return ret;
+		snprintf(banner, sizeof(banner), "%s through %s",
+			 o.realm ? o.realm : KDC_DEFAULT_REALM, o.relay);
+		ret = kdc_serve(&so);
+		kdc_addr_free(so.relay);
+		return ret;
+	}
+	ret = kdc_live_open(&live, o.db, o.realm);
+	if (ret)
+		return ret;
+	snprintf(banner, sizeof(banner), "%s", live.db.realm);
+	so.live = &live;
+	ret = kdc_serve(&so);
+	kdc_live_close(&live);
+	return ret;
+}
+
+static int cmd_kdcd(int argc, char **argv)
+{
+	struct kdc_live_db live;
+	struct kdc_addr *addr;
+	struct opts o;
+	int ret;
+
+	ret = parse_opts(argc, argv, O_DB | O_REALM | O_LISTEN | O_MAXCLIENTS | O_TIMEOUT, &o);
+	if (!ret)
+		ret = need(&o, O_DB, "kdcd");
+	if (!ret && !o.listen) {
+		kdc_err("kdcd: --listen [ADDR:]PORT is required");
+		ret = KDC_EUSAGE;
+	}
+	if (!ret)
+		ret = kdc_addr_parse(o.listen, 1, &addr);
+	if (ret)
+		return ret;
+	ret = kdc_live_open(&live, o.db, o.realm);
+	if (!ret) {
+		ret = kdc_kdcd(&live, addr, o.max_clients, o.timeout_ms);
+		kdc_live_close(&live);
+	}
+	kdc_addr_free(addr);
+	return ret;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -599,6 +908,10 @@ static const struct {
 	{ "key", cmd_key },
 	{ "verify", cmd_verify },
 	{ "kat", cmd_kat },
+	{ "serve", cmd_serve },
+	{ "kdcd", cmd_kdcd },
+	{ "pair", cmd_pair },
+	{ "relay-query", cmd_relay_query },
 };
 
 int main(int argc, char **argv)
