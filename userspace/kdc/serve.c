@@ -182,8 +182,8 @@ static int resolve_family(struct nl *nl)
 	struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
 	unsigned int seq = time(NULL);
+	int ret = MNL_CB_OK;
 	ssize_t n;
-	int ret;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
