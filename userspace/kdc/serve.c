@@ -182,8 +182,8 @@ static int resolve_family(struct nl *nl)
 	struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
 	unsigned int seq = time(NULL);
+	int ret = MNL_CB_OK;
 	ssize_t n;
-	int ret;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
@@ -452,14 +452,14 @@ static void handle_ack(const struct nlmsghdr *nlh)
 static void relay_answer(const struct kdc_serve_opts *so, const struct kdc_request *rq,
 			 struct kdc_answer *an)
 {
-	int ms = rq->timeout_ms ? rq->timeout_ms - rq->timeout_ms / 10 : DEFAULT_RELAY_MS;
+	uint64_t ms = rq->timeout_ms ? rq->timeout_ms - rq->timeout_ms / 10 : DEFAULT_RELAY_MS;
 	int err = 0;
 
 	if (ms > MAX_RELAY_MS)
 		ms = MAX_RELAY_MS;
 	if (ms < 1)
 		ms = 1;
-	if (kdc_relay_query(so->relay, rq, ms, an, &err)) {
+	if (kdc_relay_query(so->relay, rq, (int)ms, an, &err)) {
 		memset(an, 0, sizeof(*an));
 		an->req_id = rq->req_id;
 		an->status = err == ETIMEDOUT ? ETIMEDOUT : EIO;
