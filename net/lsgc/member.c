@@ -148,7 +148,7 @@ static struct lsgc_member *lsgc_member_alloc(struct lsgc_net *ln,
 				LSGC_MIN_FRAG_PAYLOAD);
 	m->dgram_max = mtu - LSGC_HDR_LEN - LSGC_TAG_RESERVE;
 	lsgc_timers_init(m);
-	lsgc_keys_init(m, ltk != NULL, ltk,
+	lsgc_keys_init(m, !!ltk, ltk,
 		       (req->flags & LSGC_JOIN_CHACHA20POLY1305) ?
 		       LSGC_CIPHER_CHACHA20POLY1305 : LSGC_CIPHER_AES_GCM);
 	return m;

@@ -70,6 +70,7 @@ int lsgc_seal(struct lsgc_member *m, struct sk_buff *skb)
 					   (int)skb_tailroom(skb)),
 			     GFP_ATOMIC))
 		return -ENOMEM;
+	w = (struct lsgc_wire_hdr *)skb->data;	/* the head may have moved */
 	put_unaligned_be32(k->epoch, &w->epoch);
 	put_unaligned_be16(LSGC_HDR_SEALED, &w->flags);
 	skb_put(skb, LSGC_TAG_LEN);

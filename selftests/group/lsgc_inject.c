@@ -25,6 +25,13 @@
  *   notmember  captured packets, sender changed to a stranger drop_not_member
  *   sealed     captured packets, flagged as AEAD-sealed        drop_auth
  *   flags      captured packets, a reserved header flag set   drop_malformed
+ *   tamper     secure group: captured packets, one byte of    drop_auth
+ *              the sealed body or tag flipped
+ *   tamperhdr  secure group: captured packets, the counter    drop_auth
+ *              in the (authenticated) header changed
+ *   clear      secure group: forged ORDER, NAK, HEARTBEAT and drop_auth
+ *              EXPEL in clear, as the leader, in the real
+ *              session and epoch: a host without the key
  *   flood      a stranger's distinct one-fragment messages    drop_backlog
  *              (members cache them until the store is full;   (non-leaders)
  *              the leader refuses them at once)               drop_not_member
@@ -96,7 +103,7 @@ struct wire_order_ent {
 #define T_DATA		1
 #define T_ORDER		2
 #define T_HEARTBEAT	4
-#define T_MAX		11	/* __LSGC_T_MAX */
+#define T_MAX		12	/* __LSGC_T_MAX */
 #define DATA_VIEW	1	/* LSGC_DATA_VIEW */
 
 struct captured {
@@ -304,8 +311,9 @@ static bool is_member_packet(const struct captured *c)
 {
 	const struct wire_hdr *h = (const void *)c->buf;
 
+	/* Clear, or sealed (a secure group's): LSGC_HDR_SEALED only. */
 	return c->len >= sizeof(*h) && h->version == WIRE_VERSION &&
-	       h->session && h->sender && !h->flags;
+	       h->session && h->sender && !(h->flags & ~htons(1));
 }
 
 static int capture(int ms)
@@ -468,8 +476,18 @@ static int inject(const char *kind, int count)
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
+		} else if (!strcmp(kind, "clear")) {
+			static const __u8 t[] = { T_ORDER, 3, 4, 9 };
+			struct wire_hdr *h = (void *)p;
+
+			len = sizeof(*h) + 32;
+			fill_rand(p, len);
+			hdr(p, WIRE_VERSION, t[i % 4], session, 1);
+			h->epoch = htonl(epoch);
+			h->counter = htobe64(rnd() >> 1);
 		} else if (!strcmp(kind, "replay") || !strcmp(kind, "notmember") ||
-			   !strcmp(kind, "sealed") || !strcmp(kind, "flags")) {
+			   !strcmp(kind, "sealed") || !strcmp(kind, "flags") ||
+			   !strcmp(kind, "tamper") || !strcmp(kind, "tamperhdr")) {
 			struct wire_hdr *h = (void *)p;
 			struct captured *c;
 
@@ -485,6 +503,11 @@ static int inject(const char *kind, int count)
 				h->flags = htons(1);	/* LSGC_HDR_SEALED */
 			} else if (!strcmp(kind, "flags")) {
 				h->flags = htons(2 << (i % 15));
+			} else if (!strcmp(kind, "tamper") && len > sizeof(*h)) {
+				p[sizeof(*h) + rnd() % (len - sizeof(*h))] ^=
+					1 << (rnd() % 8);
+			} else if (!strcmp(kind, "tamperhdr")) {
+				h->counter ^= htobe64(1ULL << (32 + i % 24));
 			}
 			/* From the injector's own address: a copy spoofed
 			 * with a receiver's own address would be dropped by
@@ -556,7 +579,7 @@ static void usage(void)
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS | -R FILE] [-W FILE]\n"
 "                   [-n N] [-S SEED] [KIND...]\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
-"        sealed flags flood farorder fakeview\n"
+"        sealed flags flood farorder fakeview tamper tamperhdr clear\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
 "          then use the real session)\n"

@@ -52,12 +52,15 @@ trap _sec_cleanup EXIT
 [ "$ok" = 1 ] && ktap_ok "six identities registered, seven keys in the keyring" ||
 	ktap_fail "six identities registered, seven keys in the keyring"
 
+# (Not inside ktap_check, which may run its command in a subshell.)
 kdc_start() {
+	: >"$W/kdc.out"
 	ip netns exec "$(grp_ns 1)" "$KDC" serve -d "$DB" >"$W/kdc.out" 2>"$W/kdc.err" &
 	KDCPID=$!
-	lsgc_wait_for 20 grep -q serving "$W/kdc.out"
 }
-ktap_check "the KDC helper serves the leader's namespace" kdc_start
+kdc_start
+ktap_check "the KDC helper serves the leader's namespace" \
+	lsgc_wait_for 20 grep -q serving "$W/kdc.out"
 
 # The payload of every message names its sender and counter in clear
 # (lsgc_member's format): a capture on the bridge must never show it.
@@ -104,6 +107,7 @@ ktap_diag "carol received $dg datagrams of $((2 * ND))"
 ktap_check "datagrams reached the members (secure best-effort channel)" test "$dg" -gt $((ND / 2))
 auth=0
 for i in 1 2 3 4 5; do auth=$((auth + $(grp_stat "$i" drop_auth))); done
+[ "$auth" = 0 ] || for i in 1 2 3 4 5; do ktap_diag "ns $i: $(grp_stats_nonzero "$i")"; done
 ktap_check "no packet failed to open (drop_auth 0 everywhere)" test "$auth" = 0
 kill "$SNIFF" 2>/dev/null; wait "$SNIFF" 2>/dev/null
 leaks=$(grep -a -c -E '(alice|bob)/[0-9]+/[0-9]+/' "$W/wire" || true)
@@ -130,7 +134,8 @@ ktap_check "the KDC helper down: ECONNREFUSED" join_err carol ECONNREFUSED 3 -K 
 grp_stop alice
 
 # ChaCha20-Poly1305, the creator's choice.
-kdc_start >/dev/null
+kdc_start
+lsgc_wait_for 20 grep -q serving "$W/kdc.out"
 grp_member alice 1 -c -K "${KEY[alice]}" -F 4 -n 50 -r "$RATE" -m 2 -X alice:50 -H -t 200000
 grp_wait alice joined 30
 grp_member bob 2 -K "${KEY[bob]}" -X alice:50 -H -t 200000
