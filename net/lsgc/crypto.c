@@ -38,6 +38,15 @@ static DEFINE_MUTEX(lsgc_hmac_lock); /* lsgc_hmac's key */
 
 struct workqueue_struct *lsgc_wq;
 
+/* Room for one AEAD request per CPU: no allocation per packet. */
+#define LSGC_REQ_SIZE	1024
+
+struct lsgc_req_buf {
+	u8 b[LSGC_REQ_SIZE] __aligned(CRYPTO_MINALIGN);
+};
+
+static struct lsgc_req_buf __percpu *lsgc_req_buf;
+
 static const char *lsgc_cipher_name(u8 cipher)
 {
 	switch (cipher) {
@@ -222,23 +231,38 @@ void lsgc_skey_free(struct lsgc_skey *k)
  * @len: when sealing, the plaintext's length; when opening, the
  *	ciphertext's with its tag
  *
- * Any context; no lock is needed, the key is only read.
+ * Process or softirq context; no lock is needed, the key is only read.
  *
  * Return: 0 or a negative errno (-EBADMSG: the tag did not verify).
  */
 int lsgc_aead_crypt(struct lsgc_skey *k, bool enc, u32 sender, u64 counter,
 		    u8 *buf, unsigned int adlen, unsigned int len)
 {
+	unsigned int size = sizeof(struct aead_request) +
+			    crypto_aead_reqsize(k->tfm);
 	struct aead_request *req;
 	struct scatterlist sg;
 	u8 iv[LSGC_NONCE_LEN];
+	bool own = false;
 	int err;
 
 	if (!enc && len < LSGC_TAG_LEN)
 		return -EBADMSG;
-	req = aead_request_alloc(k->tfm, GFP_ATOMIC);
-	if (!req)
-		return -ENOMEM;
+	/* The per-CPU request: with bottom halves off nothing else on this
+	 * CPU can be in here, and the transforms never sleep.
+	 */
+	local_bh_disable();
+	if (size <= LSGC_REQ_SIZE) {
+		req = (void *)this_cpu_ptr(lsgc_req_buf)->b;
+		aead_request_set_tfm(req, k->tfm);
+	} else {
+		req = aead_request_alloc(k->tfm, GFP_ATOMIC);
+		own = true;
+		if (!req) {
+			local_bh_enable();
+			return -ENOMEM;
+		}
+	}
 	put_unaligned_be32(sender, iv);
 	put_unaligned_be64(counter, iv + 4);
 	sg_init_one(&sg, buf, adlen + len + (enc ? LSGC_TAG_LEN : 0));
@@ -246,7 +270,11 @@ int lsgc_aead_crypt(struct lsgc_skey *k, bool enc, u32 sender, u64 counter,
 	aead_request_set_ad(req, adlen);
 	aead_request_set_crypt(req, &sg, &sg, len, iv);
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
-	aead_request_free(req);
+	if (own)
+		aead_request_free(req);
+	else
+		memzero_explicit(req, size);
+	local_bh_enable();
 	return err;
 }
 
@@ -260,8 +288,12 @@ int __init lsgc_crypto_init(void)
 	lsgc_hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
 	if (IS_ERR(lsgc_hmac))
 		return PTR_ERR(lsgc_hmac);
-	lsgc_wq = alloc_workqueue("lsgc", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!lsgc_wq) {
+	lsgc_req_buf = alloc_percpu(struct lsgc_req_buf);
+	lsgc_wq = alloc_workqueue("lsgc_keys", WQ_UNBOUND, 0);
+	if (!lsgc_wq || !lsgc_req_buf) {
+		if (lsgc_wq)
+			destroy_workqueue(lsgc_wq);
+		free_percpu(lsgc_req_buf);
 		crypto_free_shash(lsgc_hmac);
 		return -ENOMEM;
 	}
@@ -280,5 +312,6 @@ void lsgc_crypto_exit(void)
 	flush_workqueue(lsgc_wq);
 	rcu_barrier();
 	destroy_workqueue(lsgc_wq);
+	free_percpu(lsgc_req_buf);
 	crypto_free_shash(lsgc_hmac);
 }

@@ -282,10 +282,13 @@ static int lsgc_nl_put_ifname(struct sk_buff *skb, const struct lsgc_member *m)
 	return err;
 }
 
-/* Only insecure groups exist until the seal step grows its AEAD. */
+/* The AEAD in force: the crypto API's name, or "none" (insecure). */
 static const char *lsgc_nl_cipher(const struct lsgc_member *m)
 {
-	return "none";
+	if (!m->secure)
+		return "none";
+	return m->cipher == LSGC_CIPHER_CHACHA20POLY1305 ?
+	       "rfc7539(chacha20,poly1305)" : "gcm(aes)";
 }
 
 static u8 lsgc_nl_role(const struct lsgc_member *m)

@@ -300,6 +300,8 @@ void lsgc_receive(struct lsgc_transport *t, struct sk_buff *skb)
 		return;		/* held until its key arrives */
 	if (verdict == -ENOKEY) {
 		lsgc_stat_inc(ln, NULL, LSGC_STAT_DROP_UNKNOWN_EPOCH);
+		lsgc_nl_security(t, NULL, LSGC_STAT_DROP_UNKNOWN_EPOCH,
+				 &rx.src, rx.h.sender);
 		goto out;
 	}
 	if (verdict == -ENOMEM) {

@@ -406,6 +406,95 @@ TEST_F(unjoined, join_without_insecure)
 	EXPECT_EQ(0, try_join(self->seq, &self->req)) TH_LOG("%s", lsgc_errname(errno));
 }
 
+/* add_key(2) and keyctl(2) without libkeyutils. */
+static int key_add(const char *type, const char *desc, const void *p,
+		   size_t len)
+{
+	return syscall(SYS_add_key, type, desc, p, len,
+		       -2 /* KEY_SPEC_PROCESS_KEYRING */);
+}
+
+static void key_desc(char *buf, size_t n, const __u8 *id)
+{
+	size_t i, off;
+
+	off = snprintf(buf, n, "lsgc:");
+	for (i = 0; i < LSGC_ID_LEN; i++)
+		off += snprintf(buf + off, n - off, "%02x", id[i]);
+}
+
+/*
+ * The long-term key of a secure join, checked at LSGC_JOIN before any
+ * packet: only a 32-byte "logon" key described "lsgc:<identity hex>" that
+ * the caller may search for is taken.  A secure group's creator needs no
+ * KDC: it leads alone until someone asks to join.
+ */
+TEST_F(unjoined, join_secure_key_checks)
+{
+	__u8 other[LSGC_ID_LEN], k32[32], k31[31];
+	char desc[64], odesc[64];
+	int ser, st = -1;
+	socklen_t l = sizeof(st);
+
+	memset(k32, 0x5a, sizeof(k32));
+	memset(k31, 0x5a, sizeof(k31));
+	key_desc(desc, sizeof(desc), self->req.id);
+	lsgc_id_from_name(other, "someone-else");
+	key_desc(odesc, sizeof(odesc), other);
+	self->req.flags = LSGC_JOIN_CREATE;
+
+	ser = key_add("user", desc, k32, sizeof(k32));
+	ASSERT_LT(0, ser) TH_LOG("add_key user: %s", strerror(errno));
+	self->req.key = ser;
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EKEYREJECTED, errno) TH_LOG("a user key: %s", lsgc_errname(errno));
+
+	ser = key_add("logon", odesc, k32, sizeof(k32));
+	ASSERT_LT(0, ser) TH_LOG("add_key logon: %s", strerror(errno));
+	self->req.key = ser;
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EKEYREJECTED, errno) TH_LOG("another identity's: %s", lsgc_errname(errno));
+
+	ser = key_add("logon", desc, k31, sizeof(k31));
+	ASSERT_LT(0, ser);
+	self->req.key = ser;
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EKEYREJECTED, errno) TH_LOG("31 bytes: %s", lsgc_errname(errno));
+
+	ser = key_add("logon", desc, k32, sizeof(k32));
+	ASSERT_LT(0, ser);
+	self->req.key = ser;
+	/* No search permission for anyone, the possessor included. */
+	ASSERT_EQ(0, syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, ser, 0x00010000));
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(EACCES, errno) TH_LOG("no search permission: %s", lsgc_errname(errno));
+	ASSERT_EQ(0, syscall(SYS_keyctl, 5, ser, 0x3f010000));
+
+	/* The right key: a secure group of one, gcm(aes) by default. */
+	EXPECT_EQ(0, try_join(self->seq, &self->req)) TH_LOG("%s", lsgc_errname(errno));
+	EXPECT_EQ(0, getsockopt(self->seq, SOL_LSGC, LSGC_STATE, &st, &l));
+	EXPECT_EQ(LSGC_STATE_MEMBER, st);
+	/* The other socket type shares the membership only with that key. */
+	/* (The thread keyring: in the process keyring, the same type and
+	 * description would update the key in force.)
+	 */
+	self->req.key = syscall(SYS_add_key, "logon", desc, k32, 16 + 16,
+				-1 /* KEY_SPEC_THREAD_KEYRING */);
+	ASSERT_LT(0, self->req.key);
+	ASSERT_EQ(0, syscall(SYS_keyctl, 2 /* KEYCTL_UPDATE */, self->req.key,
+			     (__u8[32]){ 1 }, 32));
+	EXPECT_EQ(-1, try_join(self->dgram, &self->req));
+	EXPECT_EQ(EKEYREJECTED, errno) TH_LOG("dgram, other key: %s", lsgc_errname(errno));
+	self->req.key = ser;
+	EXPECT_EQ(0, try_join(self->dgram, &self->req)) TH_LOG("%s", lsgc_errname(errno));
+
+	/* A revoked key is no key. */
+	EXPECT_EQ(0, setsockopt(self->seq, SOL_LSGC, LSGC_LEAVE, NULL, 0));
+	ASSERT_EQ(0, syscall(SYS_keyctl, 3 /* KEYCTL_REVOKE */, ser));
+	EXPECT_EQ(-1, try_join(self->seq, &self->req));
+	EXPECT_EQ(ENOKEY, errno) TH_LOG("revoked: %s", lsgc_errname(errno));
+}
+
 TEST_F(unjoined, join_insecure_needs_cap_net_admin)
 {
 	pid_t pid = fork();

@@ -29,6 +29,9 @@
  *              the sealed body or tag flipped
  *   tamperhdr  secure group: captured packets, the counter    drop_auth
  *              in the (authenticated) header changed
+ *   joinreq    captured JOIN_REQs sent again unchanged         drop_duplicate
+ *                                                             (leader)
+ *   joinsack   captured JOIN_SACKs sent again unchanged        drop_replay
  *   clear      secure group: forged ORDER, NAK, HEARTBEAT and drop_auth
  *              EXPEL in clear, as the leader, in the real
  *              session and epoch: a host without the key
@@ -374,6 +377,23 @@ static struct captured *member_packet(int i)
 	return NULL;
 }
 
+/* The @i-th (cyclically) captured packet of @type, NULL if none. */
+static struct captured *typed_packet(int i, __u8 type)
+{
+	int k, n = 0, want;
+
+	for (k = 0; k < n_cap; k++)
+		n += cap[k].len >= sizeof(struct wire_hdr) && cap[k].buf[1] == type;
+	if (!n)
+		return NULL;
+	want = i % n;
+	for (k = 0; k < n_cap; k++)
+		if (cap[k].len >= sizeof(struct wire_hdr) &&
+		    cap[k].buf[1] == type && !want--)
+			return &cap[k];
+	return NULL;
+}
+
 static int inject(const char *kind, int count)
 {
 	unsigned char p[65536];
@@ -476,6 +496,14 @@ static int inject(const char *kind, int count)
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
+		} else if (!strcmp(kind, "joinreq") || !strcmp(kind, "joinsack")) {
+			struct captured *c;
+
+			c = typed_packet(i, kind[4] == 'r' ? 5 : 11);
+			if (!c)
+				break;
+			memcpy(p, c->buf, c->len);
+			len = c->len;
 		} else if (!strcmp(kind, "clear")) {
 			static const __u8 t[] = { T_ORDER, 3, 4, 9 };
 			struct wire_hdr *h = (void *)p;
@@ -579,7 +607,8 @@ static void usage(void)
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS | -R FILE] [-W FILE]\n"
 "                   [-n N] [-S SEED] [KIND...]\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
-"        sealed flags flood farorder fakeview tamper tamperhdr clear\n"
+"        sealed flags flood farorder fakeview tamper tamperhdr clear joinreq\n"
+"        joinsack\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
 "          then use the real session)\n"

@@ -29,7 +29,7 @@ declare -A want=(
 )
 drops=(drop_malformed drop_version drop_session drop_not_member drop_duplicate
 	drop_auth drop_backlog drop_nomem drop_stale drop_replay drop_unknown_epoch)
-ktap_plan $((9 + ${#kinds[@]}))
+ktap_plan $((10 + ${#kinds[@]}))
 grp_init 5
 grp_sysctl_all heartbeat_timeout_ms "$HBT" || exit 1
 grp_sysctl_all join_timeout_ms $((6000 * GRP_SCALE)) || exit 1
@@ -128,9 +128,14 @@ ip netns exec "$(grp_ns 1)" python3 "$GRP_DIR/rogue_kdc.py" "$KDC" "$DB" \
 ROGUE=$!
 lsgc_wait_for 20 grep -q listening "$W/rogue.out"
 rej0=$(grp_stat 1 kdc_rejected)
-grp_member j1 4 -K "${KEY[j1]}" -n 1 -X j1:1 -H -t 300000
+# Capture j1's admission as it happens, for the replays below.
+inject -w $((6000 * GRP_SCALE)) -W "$W/joincap" >/dev/null 2>&1 &
+CAP=$!
+sleep 1
+grp_member j1 5 -K "${KEY[j1]}" -n 1 -X j1:1 -H -t 300000
 joined=0
 grp_wait j1 joined 60 && joined=1
+wait "$CAP"
 wait "$ROGUE"
 sed 's/^/# /' "$W/rogue.out"
 rej=$(( $(grp_stat 1 kdc_rejected) - rej0 ))
@@ -138,6 +143,40 @@ ktap_check "a wrong-nonce KDC answer is refused (EBADMSG, kdc_rejected +1)" \
 	sh -c "grep -q '^answer wrong-nonce 74$' '$W/rogue.out' && [ $rej = 1 ]"
 ktap_check "the right answer still admits the joiner" \
 	sh -c "grep -q '^answer right-nonce 0$' '$W/rogue.out' && [ $joined = 1 ]"
+
+# Replayed admissions gain nothing: the leader answers a JOIN_REQ of a
+# member that already speaks with nothing (drop_duplicate), and a copy
+# of the sealed admission is a replay of the leader's packet everywhere.
+joinreplay() {
+	local line n v0 v1 i d bad=
+	v0=$(grp_count s1 'V ')
+	snapshot b
+	line=$(inject -R "$W/joincap" -n "$K" joinreq) || return 1
+	echo "# $line"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# no JOIN_REQ captured"; return 1; }
+	lsgc_wait_for $((10 * GRP_SCALE)) test "$(now_delta b 1 drop_duplicate)" -ge "$n"
+	d=$(now_delta b 1 drop_duplicate)
+	[ "$d" = "$n" ] || bad+=" leader: drop_duplicate +$d, want +$n;"
+	snapshot b
+	line=$(inject -R "$W/joincap" -n "$K" joinsack) || return 1
+	echo "# $line"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# no JOIN_SACK captured"; return 1; }
+	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_replay "$n"
+	snapshot a
+	for i in 1 2 3; do
+		d=$(delta b a "$i" drop_replay)
+		[ "$d" = "$n" ] || bad+=" ns$i: drop_replay +$d, want +$n;"
+		d=$(delta b a "$i" drop_auth+drop_malformed+drop_not_member)
+		[ "$d" = 0 ] || bad+=" ns$i: other drops +$d;"
+	done
+	sleep 1
+	v1=$(grp_count s1 'V ')
+	[ "$v0" = "$v1" ] || bad+=" views $v0 -> $v1;"
+	[ -z "$bad" ] || { echo "#$bad"; return 1; }
+}
+ktap_check "replayed JOIN_REQ and JOIN_SACK: refused, no view change" joinreplay
 
 # Two views later (j1 joined; now j1 leaves) and past the grace period of
 # the old keys, the first capture opens nowhere.
