@@ -330,7 +330,9 @@ void lsgc_wire_put_heartbeat(u8 *p, const struct lsgc_heartbeat *hb)
 
 void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j)
 {
-	memset(p, 0, lsgc_wire_join_len(type));
+	/* Of a JOIN_SACK only the clear part: the sealer writes the rest. */
+	memset(p, 0, type == LSGC_T_JOIN_SACK ?
+	       sizeof(struct lsgc_wire_join_sack) : lsgc_wire_join_len(type));
 	memcpy(p, j->id, LSGC_ID_LEN);
 	put_unaligned_be64(j->nonce, p + LSGC_ID_LEN);
 	if (type == LSGC_T_JOIN_ACK) {

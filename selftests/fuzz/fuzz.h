@@ -27,6 +27,9 @@ enum fz_wire_sel {
 	FZ_MEMBER_REF,	/* LEAVE and EXPEL */
 	FZ_VIEW,	/* and every entry */
 	FZ_PACKET,
+	FZ_JOIN_SACK,	/* the clear part of a sealed admission */
+	FZ_VIEW_KEYS,	/* a view's key block, and every entry */
+	FZ_VIEW_MSG,	/* a secure view message: view, then key block */
 	FZ_NSEL
 };
 

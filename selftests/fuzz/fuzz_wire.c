@@ -139,12 +139,16 @@ static void check_data(const u8 *p, size_t len)
 	if (v)
 		return;
 	FZ_CHECK(d.origin && d.msg_no);
-	FZ_CHECK(!(d.flags & ~LSGC_DATA_VIEW));
+	FZ_CHECK(!(d.flags & ~(LSGC_DATA_VIEW | LSGC_DATA_KEYS)));
+	/* Keys come only with their view. */
+	FZ_CHECK(!(d.flags & LSGC_DATA_KEYS) || (d.flags & LSGC_DATA_VIEW));
 	FZ_CHECK(d.nfrags >= 1 && d.nfrags <= LSGC_MAX_FRAGS);
 	FZ_CHECK(d.frag < d.nfrags);
 	/* What reassembly allocates and copies is bounded by total_len. */
 	limit = (d.flags & LSGC_DATA_VIEW) ?
 		lsgc_wire_view_len(LSGC_MAX_VIEW_MEMBERS) : LSGC_MAX_MSG;
+	if (d.flags & LSGC_DATA_KEYS)
+		limit += lsgc_wire_view_keys_len(LSGC_MAX_VIEW_MEMBERS);
 	FZ_CHECK(d.total_len <= limit);
 	FZ_CHECK(d.payload_len <= d.total_len);
 	FZ_CHECK(d.payload_off == sizeof(struct lsgc_wire_data));
@@ -165,8 +169,62 @@ static void check_data(const u8 *p, size_t len)
 
 	/* A view that fits in one fragment: what membership.c parses. */
 	if ((d.flags & LSGC_DATA_VIEW) && d.nfrags == 1 &&
-	    d.payload_len == d.total_len)
+	    d.payload_len == d.total_len && !(d.flags & LSGC_DATA_KEYS))
 		check_view(p + d.payload_off, d.payload_len);
+}
+
+static void check_view_keys(const u8 *p, size_t len)
+{
+	unsigned int n, n2, i;
+	const u8 *w, *w2;
+	u32 no, no2, prev = 0;
+	u8 *b;
+	int v;
+
+	v = lsgc_wire_parse_view_keys(p, len, &n);
+	fz_verdict(v);
+	if (v)
+		return;
+	FZ_CHECK(n <= LSGC_MAX_VIEW_MEMBERS);
+	FZ_CHECK(len == lsgc_wire_view_keys_len(n));
+	b = fz_alloc(len);
+	lsgc_wire_put_view_keys(b, n);
+	for (i = 0; i < n; i++) {
+		w = lsgc_wire_view_key(p, i, &no);
+		/* Inside the block, members ascending from 1. */
+		FZ_CHECK(w >= p && w + LSGC_WRAPPED_LEN <= p + len);
+		FZ_CHECK(no > prev);
+		prev = no;
+		lsgc_wire_put_view_key(b, i, no, w);
+	}
+	FZ_CHECK(!memcmp(b, p, len));
+	FZ_CHECK(lsgc_wire_parse_view_keys(b, len, &n2) == LSGC_WIRE_OK);
+	FZ_CHECK(n2 == n);
+	for (i = 0; i < n; i++) {
+		w = lsgc_wire_view_key(p, i, &no);
+		w2 = lsgc_wire_view_key(b, i, &no2);
+		FZ_CHECK(no == no2 && !memcmp(w, w2, LSGC_WRAPPED_LEN));
+	}
+	free(b);
+}
+
+/* A secure view message, as membership.c and keys.c take it apart. */
+static void check_view_msg(const u8 *p, size_t len)
+{
+	size_t off;
+	int v;
+
+	v = lsgc_wire_split_view(p, len, &off, true);
+	fz_verdict(v);
+	if (v)
+		return;
+	FZ_CHECK(off <= len);
+	FZ_CHECK(off >= sizeof(struct lsgc_wire_view));
+	check_view(p, off);
+	check_view_keys(p + off, len - off);
+	/* Without the flag there is no key block. */
+	FZ_CHECK(lsgc_wire_split_view(p, len, &off, false) == LSGC_WIRE_OK &&
+		 off == len);
 }
 
 static bool binding_eq(const struct lsgc_binding *a,
@@ -274,7 +332,9 @@ static bool join_eq(const struct lsgc_join *a, const struct lsgc_join *b)
 	return !memcmp(a->id, b->id, LSGC_ID_LEN) && a->nonce == b->nonce &&
 	       a->member == b->member && a->leader == b->leader &&
 	       a->view_id == b->view_id && a->start_seq == b->start_seq &&
-	       a->reason == b->reason;
+	       a->reason == b->reason &&
+	       !memcmp(a->leader_id, b->leader_id, LSGC_ID_LEN) &&
+	       !memcmp(a->lnonce, b->lnonce, LSGC_LNONCE_LEN);
 }
 
 static void check_join(const u8 *p, size_t len, u8 type)
@@ -302,6 +362,24 @@ static void check_join(const u8 *p, size_t len, u8 type)
 			 j.start_seq <= U64_MAX - LSGC_MAX_FRAGS);
 		FZ_CHECK(!j.reason);
 		break;
+	case LSGC_T_JOIN_SACK: {
+		const struct lsgc_wire_join_sack *w = (const void *)p;
+
+		/* Only the clear part is parsed: the rest is sealed. */
+		FZ_CHECK(!j.member && !j.leader && !j.view_id &&
+			 !j.start_seq && !j.reason);
+		FZ_CHECK(!memcmp(j.leader_id, w->leader_id, LSGC_ID_LEN));
+		FZ_CHECK(!memcmp(j.lnonce, w->lnonce, LSGC_LNONCE_LEN));
+		b = fz_alloc(len);
+		memcpy(b, p, len);
+		memset(b, 0xa5, sizeof(*w));
+		lsgc_wire_put_join(b, type, &j);
+		FZ_CHECK(!memcmp(b, p, len));
+		FZ_CHECK(lsgc_wire_parse_join(b, len, type, &j2) == LSGC_WIRE_OK);
+		FZ_CHECK(join_eq(&j, &j2));
+		free(b);
+		return;
+	}
 	default:
 		/* A positive errno the joiner hands to userspace. */
 		FZ_CHECK(j.reason >= 1 && j.reason <= 4095);
@@ -368,6 +446,7 @@ static void check_packet(const u8 *p, size_t len)
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
+	case LSGC_T_JOIN_SACK:
 		check_join(body, blen, h.type);
 		break;
 	case LSGC_T_LEAVE:
@@ -423,6 +502,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case FZ_PACKET:
 		check_packet(p, len);
+		break;
+	case FZ_JOIN_SACK:
+		check_join(p, len, LSGC_T_JOIN_SACK);
+		break;
+	case FZ_VIEW_KEYS:
+		check_view_keys(p, len);
+		break;
+	case FZ_VIEW_MSG:
+		check_view_msg(p, len);
 		break;
 	}
 	return 0;

@@ -85,6 +85,21 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 		return lsgc_wire_parse_member_ref(p, len, &x, &y);
 	case FZ_VIEW:
 		return lsgc_wire_parse_view(p, len, &a, &x, &n);
+	case FZ_JOIN_SACK:
+		return lsgc_wire_parse_join(p, len, LSGC_T_JOIN_SACK, &j);
+	case FZ_VIEW_KEYS:
+		return lsgc_wire_parse_view_keys(p, len, &n);
+	case FZ_VIEW_MSG: {
+		size_t off;
+
+		v = lsgc_wire_split_view(p, len, &off, true);
+		if (v)
+			return v;
+		v = lsgc_wire_parse_view(p, off, &a, &x, &n);
+		if (v)
+			return v;
+		return lsgc_wire_parse_view_keys(p + off, len - off, &n);
+	}
 	case FZ_PACKET:
 		v = lsgc_wire_parse_hdr(p, len, &h);
 		if (v)
@@ -102,6 +117,7 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 		case LSGC_T_JOIN_REQ:
 		case LSGC_T_JOIN_ACK:
 		case LSGC_T_JOIN_NAK:
+		case LSGC_T_JOIN_SACK:
 			return lsgc_wire_parse_join(p + LSGC_HDR_LEN,
 						    len - LSGC_HDR_LEN, h.type, &j);
 		case LSGC_T_LEAVE:
@@ -249,9 +265,31 @@ static size_t put_join(u8 *p, u8 type, u32 reason)
 		j.start_seq = 321;
 	} else if (type == LSGC_T_JOIN_NAK) {
 		j.reason = reason;
+	} else if (type == LSGC_T_JOIN_SACK) {
+		memcpy(j.leader_id, "alice", 5);
+		memset(j.lnonce, 0x3c, sizeof(j.lnonce));
+		/* The sealed part and tag: bytes only the joiner can open;
+		 * the builder leaves them alone.
+		 */
+		memset(p + sizeof(struct lsgc_wire_join_sack), 0xc3,
+		       lsgc_wire_join_len(type) - sizeof(struct lsgc_wire_join_sack));
 	}
 	lsgc_wire_put_join(p, type, &j);
 	return lsgc_wire_join_len(type);
+}
+
+/* A key block for members 2..n+1, each key a recognisable pattern. */
+static size_t put_view_keys(u8 *p, unsigned int n)
+{
+	u8 w[LSGC_WRAPPED_LEN];
+	unsigned int i;
+
+	lsgc_wire_put_view_keys(p, n);
+	for (i = 0; i < n; i++) {
+		memset(w, 0x40 + i, sizeof(w));
+		lsgc_wire_put_view_key(p, i, 2 + i, w);
+	}
+	return lsgc_wire_view_keys_len(n);
 }
 
 static size_t put_member_ref(u8 *p, u32 member, u32 reason)
@@ -283,6 +321,7 @@ static size_t put_packet(u8 type)
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
+	case LSGC_T_JOIN_SACK:
 		blen = put_join(b, type, ECONNREFUSED);
 		break;
 	case LSGC_T_LEAVE:
@@ -307,6 +346,7 @@ static void wire_seeds(void)
 		[LSGC_T_JOIN_REQ] = "join-req", [LSGC_T_JOIN_ACK] = "join-ack",
 		[LSGC_T_JOIN_NAK] = "join-nak", [LSGC_T_LEAVE] = "leave",
 		[LSGC_T_EXPEL] = "expel", [LSGC_T_UDATA] = "udata",
+		[LSGC_T_JOIN_SACK] = "join-sack",
 	};
 	const u64 seq_max = U64_MAX - LSGC_MAX_FRAGS;
 	u8 *p = buf + 1;
@@ -364,6 +404,14 @@ static void wire_seeds(void)
 	wire_seed("member-ref-reason-max", FZ_MEMBER_REF,
 		  put_member_ref(p, U32_MAX, 4095));
 
+	wire_seed("join-sack", FZ_JOIN_SACK, put_join(p, LSGC_T_JOIN_SACK, 0));
+	wire_seed("view-keys-none", FZ_VIEW_KEYS, put_view_keys(p, 0));
+	wire_seed("view-keys-three", FZ_VIEW_KEYS, put_view_keys(p, 3));
+	{
+		size_t vl = put_view(p, 9, 4, 1);
+
+		wire_seed("view-msg", FZ_VIEW_MSG, vl + put_view_keys(p + vl, 3));
+	}
 	wire_seed("view-one", FZ_VIEW, put_view(p, 1, 1, 1));
 	wire_seed("view-three", FZ_VIEW, put_view(p, 8, 3, 4));
 	wire_seed("view-max", FZ_VIEW,

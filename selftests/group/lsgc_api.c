@@ -464,8 +464,8 @@ TEST_F(unjoined, join_secure_key_checks)
 	ser = key_add("logon", desc, k32, sizeof(k32));
 	ASSERT_LT(0, ser);
 	self->req.key = ser;
-	/* No search permission for anyone, the possessor included. */
-	ASSERT_EQ(0, syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, ser, 0x00010000));
+	/* Every permission but search (setattr kept, to undo it). */
+	ASSERT_EQ(0, syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, ser, 0x37010000));
 	EXPECT_EQ(-1, try_join(self->seq, &self->req));
 	EXPECT_EQ(EACCES, errno) TH_LOG("no search permission: %s", lsgc_errname(errno));
 	ASSERT_EQ(0, syscall(SYS_keyctl, 5, ser, 0x3f010000));

