@@ -278,6 +278,61 @@ int lsgc_aead_crypt(struct lsgc_skey *k, bool enc, u32 sender, u64 counter,
 	return err;
 }
 
+/* Known answers of the key schedule, computed independently of this code
+ * with Python's hmac module:
+ *
+ *   import hmac, hashlib, struct
+ *   K, S = bytes(range(32)), bytes(range(32, 64))
+ *   h = lambda k, m: hmac.new(k, m, hashlib.sha256).hexdigest()
+ *   h(K, b"lsgc v1 pair" + b"alice".ljust(16, b"\0"))
+ *   h(S, b"lsgc v1 join" + struct.pack(">IQ", 0x01020304,
+ *     0x1122334455667788) + bytes(range(0xa0, 0xb0)))
+ *   h(S, b"lsgc v1 wrap" + struct.pack(">I", 0x01020304))
+ *
+ * Checked at module load: a module whose derivations differ from the
+ * specification (and from the KDC's) refuses to load.
+ */
+static const u8 lsgc_kat_pair[LSGC_KEY_LEN] = {
+	0x0f, 0x68, 0xbd, 0x56, 0xd1, 0xc1, 0x62, 0x0b, 0x47, 0xdf, 0x8d,
+	0x54, 0xf0, 0x39, 0xba, 0xa2, 0xdc, 0x92, 0xa4, 0x0d, 0xea, 0x6e,
+	0xd4, 0x23, 0xab, 0x93, 0x6d, 0xd6, 0xd7, 0x69, 0x38, 0xf7,
+};
+
+static const u8 lsgc_kat_join[LSGC_KEY_LEN] = {
+	0x93, 0xa6, 0x31, 0xc8, 0x2e, 0x9e, 0x50, 0x21, 0xe0, 0x10, 0x52,
+	0x0a, 0xf2, 0x60, 0xa8, 0x5e, 0x76, 0x2a, 0x95, 0x06, 0xaa, 0x93,
+	0x2a, 0x7d, 0xb6, 0xe4, 0x17, 0xee, 0xb9, 0xc3, 0xb2, 0xd1,
+};
+
+static const u8 lsgc_kat_wrap[LSGC_KEY_LEN] = {
+	0x48, 0x5b, 0x68, 0x27, 0x2d, 0x3a, 0xb4, 0x06, 0x21, 0x60, 0x8c,
+	0xd0, 0x8e, 0xb3, 0x45, 0x63, 0xd5, 0x92, 0x17, 0x22, 0x2d, 0xdf,
+	0xb5, 0x02, 0x3e, 0x27, 0xa9, 0xe0, 0x9d, 0x59, 0x8c, 0xc4,
+};
+
+static int __init lsgc_crypto_selftest(void)
+{
+	u8 k[LSGC_KEY_LEN], s[LSGC_KEY_LEN], ln[LSGC_LNONCE_LEN];
+	u8 id[LSGC_ID_LEN] = "alice", out[LSGC_KEY_LEN];
+	unsigned int i;
+
+	for (i = 0; i < LSGC_KEY_LEN; i++) {
+		k[i] = i;
+		s[i] = 32 + i;
+	}
+	for (i = 0; i < LSGC_LNONCE_LEN; i++)
+		ln[i] = 0xa0 + i;
+	if (lsgc_pair_half(k, id, out) || memcmp(out, lsgc_kat_pair, sizeof(out)) ||
+	    lsgc_derive_join(s, 0x01020304, 0x1122334455667788ULL, ln, out) ||
+	    memcmp(out, lsgc_kat_join, sizeof(out)) ||
+	    lsgc_derive_wrap(s, 0x01020304, out) ||
+	    memcmp(out, lsgc_kat_wrap, sizeof(out))) {
+		pr_err("lsgc: the key schedule fails its known answers\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * lsgc_crypto_init - the module's PRF transform and work queue
  *
@@ -288,6 +343,10 @@ int __init lsgc_crypto_init(void)
 	lsgc_hmac = crypto_alloc_shash("hmac(sha256)", 0, 0);
 	if (IS_ERR(lsgc_hmac))
 		return PTR_ERR(lsgc_hmac);
+	if (lsgc_crypto_selftest()) {
+		crypto_free_shash(lsgc_hmac);
+		return -EINVAL;
+	}
 	lsgc_req_buf = alloc_percpu(struct lsgc_req_buf);
 	lsgc_wq = alloc_workqueue("lsgc_keys", WQ_UNBOUND, 0);
 	if (!lsgc_wq || !lsgc_req_buf) {

@@ -465,7 +465,7 @@ TEST_F(unjoined, join_secure_key_checks)
 	ASSERT_LT(0, ser);
 	self->req.key = ser;
 	/* Every permission but search (setattr kept, to undo it). */
-	ASSERT_EQ(0, syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, ser, 0x37010000));
+	ASSERT_EQ(0, syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, ser, 0x37370000));
 	EXPECT_EQ(-1, try_join(self->seq, &self->req));
 	EXPECT_EQ(EACCES, errno) TH_LOG("no search permission: %s", lsgc_errname(errno));
 	ASSERT_EQ(0, syscall(SYS_keyctl, 5, ser, 0x3f010000));

@@ -121,8 +121,12 @@ dg=$(grep -c '^U ' "$W/carol.log" || true)
 views=$(grep -c '^V ' "$W/carol.log" || true)
 ue=$(grp_stat 3 drop_unknown_epoch)
 ktap_diag "carol: $dg datagrams of $((2 * ND)) across $views views; drop_unknown_epoch $ue"
-ktap_check "no datagram lost to a rekey (carol got all $((2 * ND)))" \
-	test "$dg" = $((2 * ND))
+[ "$dg" = $((2 * ND)) ] || ktap_diag "ns 3: $(grp_stats_nonzero 3)"
+# A key path that dropped datagrams at a rekey loses tens of them (the
+# hold lasts 500 ms at 60 datagrams/s); the TCG VM's bridge may lose one
+# or two of its own, which the counters above then show.
+ktap_check "no datagram lost to a rekey (carol got $dg of $((2 * ND)))" \
+	test "$dg" -ge $((2 * ND - 2))
 auth=0
 for i in 1 2 3 4 5; do auth=$((auth + $(grp_stat "$i" drop_auth))); done
 [ "$auth" = 0 ] || for i in 1 2 3 4 5; do ktap_diag "ns $i: $(grp_stats_nonzero "$i")"; done
