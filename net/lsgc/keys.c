@@ -34,6 +34,9 @@
 /* A key wrap's nonce: no packet comes from this member number. */
 #define LSGC_WRAP_SENDER	U32_MAX
 
+static void lsgc_keys_fetch(struct lsgc_member *m, struct lsgc_msg *msg,
+			    bool in_view);
+
 static bool lsgc_epoch_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
@@ -148,8 +151,9 @@ bool lsgc_keys_ready(struct lsgc_member *m, struct lsgc_msg *msg, u64 view_id)
 		return true;
 	if (m->key_failed)
 		return true;
-	lsgc_keys_view_seen(m, msg);
-	return false;
+	lsgc_keys_fetch(m, msg, true);
+	/* No copy for us in a view we are in: install fails it. */
+	return m->key_failed;
 }
 
 /* The key block of a complete view message, copied out: NULL if it has
@@ -190,6 +194,18 @@ static u8 *lsgc_keys_block(struct lsgc_msg *msg, size_t *len)
  */
 void lsgc_keys_view_seen(struct lsgc_member *m, struct lsgc_msg *msg)
 {
+	lsgc_keys_fetch(m, msg, false);
+}
+
+/* Copy our wrapped key out of a view message for the work.  @in_view: we
+ * are in the view, so a message without our copy (no key block, a block
+ * that does not parse, no entry for us) is the leader's error: the
+ * membership cannot go on, and is marked to fail at install.
+ */
+static void lsgc_keys_fetch(struct lsgc_member *m, struct lsgc_msg *msg,
+			    bool in_view)
+{
+	bool found = false;
 	unsigned int i, n;
 	const u8 *w;
 	size_t len;
@@ -198,27 +214,36 @@ void lsgc_keys_view_seen(struct lsgc_member *m, struct lsgc_msg *msg)
 	u8 *blk;
 
 	if (!m->secure || m->role == LSGC_ROLE_LEADER || !m->wrap ||
-	    !(msg->flags & LSGC_DATA_KEYS) || m->kjob.pending)
+	    m->kjob.pending || msg->nhave < msg->nfrags)
 		return;
-	if (msg->nhave < msg->nfrags || msg->total_len < 8)
+	if (!(msg->flags & LSGC_DATA_KEYS) || msg->total_len < 8) {
+		m->key_failed |= in_view;
 		return;
+	}
 	blk = lsgc_keys_block(msg, &len);
 	if (!blk)
-		return;
+		return;	/* out of memory: asked again at install */
 	if (skb_copy_bits(msg->frags[0], 0, &view_id, sizeof(view_id)))
 		goto out;
 	view_id = be64_to_cpu((__force __be64)view_id);
-	if (lsgc_key_find(m, (u32)view_id) || lsgc_wire_parse_view_keys(blk, len, &n))
+	if (lsgc_key_find(m, (u32)view_id))
 		goto out;
+	if (lsgc_wire_parse_view_keys(blk, len, &n))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		w = lsgc_wire_view_key(blk, i, &no);
 		if (no != m->self)
 			continue;
+		found = true;
 		m->kjob.pending = true;
 		m->kjob.view_id = view_id;
 		memcpy(m->kjob.wrapped, w, LSGC_WRAPPED_LEN);
 		lsgc_keys_schedule(m);
 		break;
+	}
+	if (!found && in_view) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_MALFORMED);
+		m->key_failed = true;
 	}
 out:
 	kfree_sensitive(blk);

@@ -5,13 +5,16 @@
  *
  *   lsgc_bench udp-recv  GROUP PORT IFNAME COUNT TIMEOUT_MS
  *   lsgc_bench udp-send  GROUP PORT IFNAME COUNT SIZE
- *   lsgc_bench lsgc      GROUP PORT IFNAME ID MEMBERS SEND SIZE EXPECT [create]
+ *   lsgc_bench lsgc      GROUP PORT IFNAME ID MEMBERS SEND SIZE EXPECT
+ *                        [create] [key=SERIAL] [chacha]
  *
  * Receivers print "<mode> msgs=N bytes=B secs=T msg_per_s=R mbit_per_s=M",
  * timed from the first to the last message received.  The lsgc mode joins
  * (creating the session with "create"), waits for a view of MEMBERS,
  * sends SEND messages of SIZE bytes while receiving, and stops after
- * EXPECT data records from others.
+ * EXPECT data records from others.  Without key= the group is insecure
+ * (LSGC_JOIN_INSECURE); with it, secure, keyed by that logon key, and
+ * sealed with ChaCha20-Poly1305 if the creator says chacha.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -140,9 +143,10 @@ static int lsgc_family(void)
 	return fam;
 }
 
-static int lsgc_run(char **av, int create)
+static int lsgc_run(char **av, int ac)
 {
 	struct lsgc_join_req req = { .flags = LSGC_JOIN_INSECURE };
+	int i, create = 0;
 	long members = atol(av[4]), want = atol(av[7]), n = 0, bytes = 0;
 	struct sender s = { .count = atol(av[5]), .size = atoi(av[6]) };
 	static char buf[LSGC_MAX_MSG];
@@ -160,6 +164,19 @@ static int lsgc_run(char **av, int create)
 	inet_pton(AF_INET, av[0], req.group.addr);
 	memcpy(req.id, av[3], strnlen(av[3], LSGC_ID_LEN));
 	req.timeout_ms = 10000;
+	for (i = 8; i < ac; i++) {
+		if (!strcmp(av[i], "create")) {
+			create = 1;
+		} else if (!strncmp(av[i], "key=", 4)) {
+			req.key = atoi(av[i] + 4);
+			req.flags &= ~LSGC_JOIN_INSECURE;
+		} else if (!strcmp(av[i], "chacha")) {
+			req.flags |= LSGC_JOIN_CHACHA20POLY1305;
+		} else {
+			fprintf(stderr, "lsgc_bench: unknown option %s\n", av[i]);
+			return 1;
+		}
+	}
 	if (create)
 		req.flags |= LSGC_JOIN_CREATE;
 	/* Only others' messages are counted; a sender that also had to read
@@ -232,7 +249,7 @@ int main(int ac, char **av)
 	if (ac >= 7 && !strcmp(av[1], "udp-send"))
 		return udp_send(av + 2);
 	if (ac >= 10 && !strcmp(av[1], "lsgc"))
-		return lsgc_run(av + 2, ac > 10 && !strcmp(av[10], "create"));
+		return lsgc_run(av + 2, ac - 2);
 	fprintf(stderr, "usage: see the comment at the top of lsgc_bench.c\n");
 	return 1;
 }

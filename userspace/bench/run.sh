@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A first figure: reliable AF_LSGC goodput against raw UDP multicast in the
-# same VM run (run it with scripts/vm/run.sh --run userspace/bench/run.sh).
-# One sender, two receivers, each in its own namespace on one bridge.
-# Prints both rates and their ratio; the benchmark issue makes it rigorous.
+# A first figure: reliable AF_LSGC goodput, insecure and secure (gcm(aes),
+# rfc7539(chacha20,poly1305)), against raw UDP multicast in the same VM
+# run (run it with scripts/vm/run.sh --run userspace/bench/run.sh).  One
+# sender, two receivers, each in its own namespace on one bridge.  Prints
+# the rates and their ratios; the benchmark issue makes it rigorous.
 set -u
 B=$(cd "$(dirname "$0")" && pwd)
 . "$B/../../selftests/lib.sh"
@@ -29,21 +30,53 @@ ns 1 "$B/lsgc_bench" udp-send $G $P eth0 "$N" "$SIZE"
 wait
 cat "$out/u2" "$out/u3" | grep udp
 
-# AF_LSGC reliable, totally ordered: leader receives, one member sends.
-ns 1 timeout 300 "$B/lsgc_bench" lsgc $G $P eth0 L 3 0 "$SIZE" "$N" create >"$out/l1" &
-wait_ready "$out/l1" joined
-ns 3 timeout 300 "$B/lsgc_bench" lsgc $G $P eth0 R 3 0 "$SIZE" "$N" >"$out/l3" &
-wait_ready "$out/l3" joined
-ns 2 timeout 300 "$B/lsgc_bench" lsgc $G $P eth0 S 3 "$N" "$SIZE" 0 >"$out/l2" &
-wait
-cat "$out/l1" "$out/l3" | grep lsgc
+# AF_LSGC reliable, totally ordered: leader receives, one member sends;
+# insecure, then secure with each AEAD (keys from the KDC, whose helper
+# serves the leader's namespace).
+K=$B/../kdc/lsgc-kdc
+declare -A KEY
+for id in L R S; do
+	"$K" register -d "$out/kdc.db" -i "$id" --ops 1 --mem 8388608 \
+		--passphrase-fd 3 3<<<"bench $id" 2>/dev/null || exit 1
+	KEY[$id]=$("$K" key -i "$id" --ops 1 --mem 8388608 \
+		--passphrase-fd 3 3<<<"bench $id" 2>/dev/null) || exit 1
+done
+ns 1 "$K" serve -d "$out/kdc.db" >"$out/kdc.out" 2>&1 &
+KDCPID=$!
+trap 'kill $KDCPID 2>/dev/null; for s in "${KEY[@]}"; do keyctl unlink "$s" @u >/dev/null 2>&1; done; lsgc_ns_destroy lsgc-b >/dev/null 2>&1; rm -rf "$out"' EXIT
+wait_ready "$out/kdc.out" serving || { echo "# no KDC helper"; exit 1; }
+
+# lsgc_round TAG PORT: one round, every member with the options of TAG.
+lsgc_round() {
+	local tag=$1 port=$2 kl= kr= ks= cf=
+	case $tag in
+	gcm) kl=key=${KEY[L]} kr=key=${KEY[R]} ks=key=${KEY[S]} ;;
+	chacha) kl=key=${KEY[L]} kr=key=${KEY[R]} ks=key=${KEY[S]} cf=chacha ;;
+	esac
+	local pids=()
+	ns 1 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 L 3 0 "$SIZE" "$N" create $kl $cf >"$out/$tag.l1" &
+	pids+=($!)
+	wait_ready "$out/$tag.l1" joined
+	ns 3 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 R 3 0 "$SIZE" "$N" $kr >"$out/$tag.l3" &
+	pids+=($!)
+	wait_ready "$out/$tag.l3" joined
+	ns 2 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 S 3 "$N" "$SIZE" 0 $ks >"$out/$tag.l2" &
+	pids+=($!)
+	wait "${pids[@]}"
+	sed "s/^/# $tag: /" "$out/$tag.l1" "$out/$tag.l3" | grep lsgc
+}
+lsgc_round insecure $P
+lsgc_round gcm $((P + 1))
+lsgc_round chacha $((P + 2))
 
 rate() { grep -h "^$1" "${@:2}" | sed 's/.*mbit_per_s=//' | sort -n | head -1; }
+count() { grep -h "^$1" "${@:2}" | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1; }
 u=$(rate udp "$out"/u2 "$out"/u3)
-l=$(rate lsgc "$out"/l1 "$out"/l3)
-udp_n=$(grep -h '^udp' "$out"/u2 "$out"/u3 | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1)
-lsgc_n=$(grep -h '^lsgc' "$out"/l1 "$out"/l3 | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1)
 echo "# size=$SIZE count=$N"
-echo "# raw UDP multicast (slowest receiver): $u Mbit/s, delivered $udp_n of $N"
-echo "# AF_LSGC reliable (slowest receiver):  $l Mbit/s, delivered ${lsgc_n:-0} of $N in total order"
-echo "# ratio lsgc/udp: $(echo "scale=2; $l / $u" | bc)"
+echo "# raw UDP multicast (slowest receiver): $u Mbit/s, delivered $(count udp "$out"/u2 "$out"/u3) of $N"
+li=$(rate lsgc "$out"/insecure.l1 "$out"/insecure.l3)
+for tag in insecure gcm chacha; do
+	l=$(rate lsgc "$out/$tag.l1" "$out/$tag.l3")
+	echo "# AF_LSGC reliable $tag (slowest receiver): ${l:-0} Mbit/s, delivered $(count lsgc "$out/$tag.l1" "$out/$tag.l3") of $N in total order"
+	echo "#   ratio to raw UDP: $(echo "scale=2; ${l:-0} / $u" | bc); to insecure: $(echo "scale=2; ${l:-0} / $li" | bc)"
+done
