@@ -47,7 +47,7 @@ wait_joined() {
 }
 
 # Argon2id limits kept small for the demo's slow VM (the defaults are
-# libsodium's INTERACTIVE ones).
+# libsodium's MODERATE ones).
 echo "the KDC registers alice, bob and carol; each derives its key into the keyring"
 for n in alice bob carol; do
 	"$K" register -d "$D/kdc.db" -i "$n" --ops 1 --mem 8388608 \
