@@ -16,6 +16,7 @@ M=$R/selftests/group/lsgc_member
 K=$R/userspace/kdc/lsgc-kdc
 D=$(mktemp -d)
 declare -A KEY
+PIDS=()
 cleanup() {
 	local s
 	for s in "${KEY[@]}"; do keyctl unlink "$s" @u >/dev/null 2>&1; done
@@ -36,6 +37,7 @@ member() {	# member NAME NS LINGER_MS [EXTRA...]
 	ip netns exec "lsgc-demo$ns" "$M" -I "$name" -K "${KEY[$name]}" \
 		-i eth0 -n 3 -s 32 -m 3 \
 		-E 9 -l "$linger" -t 60000 -o "$D/$name.log" -S "$D/$name.st" "$@" &
+	PIDS+=($!)
 }
 wait_joined() {
 	local i
@@ -71,7 +73,7 @@ sleep 1
 echo
 echo "--- the group as the kernel sees it in alice's namespace (/proc/net/lsgc/members)"
 ip netns exec lsgc-demo1 cat /proc/net/lsgc/members
-wait
+wait "${PIDS[@]}"	# the members, not the KDC helper
 for n in alice bob carol; do
 	echo
 	echo "--- delivered at $n (V = view: id leader members; D = data: seq view sender payload)"
