@@ -10,6 +10,9 @@ answer), then with the answer for the request's own nonce.  Prints one
 line per answer: "answer wrong-nonce <errno>" and "answer right-nonce
 <errno>", the kernel's verdict (0: accepted).  Written from the header,
 not from our daemon.
+
+rogue_kdc.py KDC DB silent: subscribes, prints "request seen" for the
+first request and never answers it (a helper that hangs).
 """
 import os
 import select
@@ -89,6 +92,7 @@ def pair(kdc, db, requester, peer, nonce, req_id):
 
 def main():
     kdc, db = sys.argv[1], sys.argv[2]
+    silent = len(sys.argv) > 3 and sys.argv[3] == "silent"
     ctl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     ctl.bind((0, 0))
     fam, grp = resolve(ctl)
@@ -101,6 +105,9 @@ def main():
         n, t = struct.unpack("=IH", b[:6])
         if t != fam or b[16] != CMD_REQUEST:
             continue
+        if silent:
+            print("request seen", flush=True)
+            return 0
         a = attrs(b[20:n])
         req_id = struct.unpack("=I", a[A_REQ_ID][0])[0]
         requester, nonce = a[A_REQUESTER][0], a[A_NONCE][0]

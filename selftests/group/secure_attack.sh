@@ -29,7 +29,7 @@ declare -A want=(
 )
 drops=(drop_malformed drop_version drop_session drop_not_member drop_duplicate
 	drop_auth drop_backlog drop_nomem drop_stale drop_replay drop_unknown_epoch)
-ktap_plan $((10 + ${#kinds[@]}))
+ktap_plan $((11 + ${#kinds[@]}))
 grp_init 5
 grp_sysctl_all heartbeat_timeout_ms "$HBT" || exit 1
 grp_sysctl_all join_timeout_ms $((6000 * GRP_SCALE)) || exit 1
@@ -45,10 +45,18 @@ _att_cleanup() {
 	local s
 	for s in "${KEY[@]}"; do keyctl unlink "$s" @u >/dev/null 2>&1; done
 	[ -n "${KDCPID:-}" ] && kill "$KDCPID" 2>/dev/null
+	[ -n "${KDCDPID:-}" ] && kill "$KDCDPID" 2>/dev/null
 	grp_cleanup
 }
 trap _att_cleanup EXIT
-ip netns exec "$(grp_ns 1)" "$KDC" serve -d "$DB" >"$W/kdc.out" 2>"$W/kdc.err" &
+# The KDC on another host (namespace 5), reached through the leader's
+# host's helper as a relay: the paper's messages 2 and 3 on the wire.
+ip netns exec "$(grp_ns 5)" "$KDC" kdcd -d "$DB" --listen "$(lsgc_ns_ip4 5):7070" \
+	>"$W/kdcd.out" 2>"$W/kdcd.err" &
+KDCDPID=$!
+lsgc_wait_for 20 grep -q listening "$W/kdcd.out"
+ip netns exec "$(grp_ns 1)" "$KDC" serve --relay "$(lsgc_ns_ip4 5):7070" \
+	>"$W/kdc.out" 2>"$W/kdc.err" &
 KDCPID=$!
 lsgc_wait_for 20 grep -q serving "$W/kdc.out"
 
@@ -59,7 +67,8 @@ grp_member s1 1 -c -K "${KEY[s1]}" -n "$N" -r "$RATE" -m 3 "${done_when[@]}"
 grp_wait s1 joined 30
 grp_member s2 2 -K "${KEY[s2]}" -n "$N" -r "$RATE" -m 3 "${done_when[@]}"
 grp_member r1 3 -K "${KEY[r1]}" "${done_when[@]}"
-ktap_check "three members formed a secure group" grp_wait_all ready 60 s1 s2 r1
+ktap_check "three members formed a secure group (KDC through the relay)" \
+	grp_wait_all ready 60 s1 s2 r1
 grp_wait_data r1 20 60
 
 inject() {
@@ -143,6 +152,23 @@ ktap_check "a wrong-nonce KDC answer is refused (EBADMSG, kdc_rejected +1)" \
 	sh -c "grep -q '^answer wrong-nonce 74$' '$W/rogue.out' && [ $rej = 1 ]"
 ktap_check "the right answer still admits the joiner" \
 	sh -c "grep -q '^answer right-nonce 0$' '$W/rogue.out' && [ $joined = 1 ]"
+
+# A KDC helper that takes the request and never answers: the leader's
+# deadline ends it (half the join timeout) and the joiner hears
+# ETIMEDOUT.
+ip netns exec "$(grp_ns 1)" python3 "$GRP_DIR/rogue_kdc.py" "$KDC" "$DB" silent \
+	>"$W/silent.out" 2>&1 &
+SILENT=$!
+lsgc_wait_for 20 grep -q listening "$W/silent.out"
+kdc_timeout() {
+	grp_member j2 4 -K "${KEY[j2]}" -t 60000
+	grp_reap j2 60
+	grep -q "request seen" "$W/silent.out" &&
+		grep -q "join (seq): .* (ETIMEDOUT)" "$W/j2.err" ||
+		{ echo "# j2: $(tail -n 2 "$W/j2.err" | tr '\n' ' ') rogue: $(cat "$W/silent.out")"; return 1; }
+}
+ktap_check "a KDC helper that never answers: ETIMEDOUT" kdc_timeout
+kill "$SILENT" 2>/dev/null; wait "$SILENT" 2>/dev/null
 
 # Replayed admissions gain nothing: the leader answers a JOIN_REQ of a
 # member that already speaks with nothing (drop_duplicate), and a copy
