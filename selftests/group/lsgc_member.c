@@ -29,6 +29,8 @@
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 #include "lsgc_util.h"
 
@@ -655,6 +657,12 @@ static void close_now(void)
 {
 	long long t0 = now_ms();
 	int fds[2] = { fd_seq, fd_dgram }, i;
+	int outq = -1;
+
+	/* What send() accepted and the group has not ordered yet. */
+	if (fd_seq >= 0 && ioctl(fd_seq, SIOCOUTQ, &outq))
+		outq = -1;
+	logline("# outq_at_close %d", outq);
 
 	if (o.leave_at_end) {
 		int fdsl[2] = { fd_seq, fd_dgram }, st;
