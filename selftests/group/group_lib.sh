@@ -19,6 +19,10 @@
 # grp_stat NS NAME    a counter of /proc/net/lsgc/stats in lsgc-gNS
 # grp_check_clean     the test point: no process, namespace or module
 #                     reference left behind
+# grp_state NS        membership states in /proc/net/lsgc/members
+# grp_expect_stats NS K=V...   exact counters of lsgc-gNS
+# grp_lost_report NAME         NAME exited 6 with the documented failure
+#                     report (EPOLLERR|EPOLLHUP, ECONNRESET, FAILED, SO_ERROR)
 #
 # Logs live in a tmpfs work directory ($W); on failure they are copied to
 # $LSGC_REPO/out/group/<test>/ for a look from the host.
