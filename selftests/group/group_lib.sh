@@ -19,6 +19,10 @@
 # grp_stat NS NAME    a counter of /proc/net/lsgc/stats in lsgc-gNS
 # grp_check_clean     the test point: no process, namespace or module
 #                     reference left behind
+# grp_state NS        membership states in /proc/net/lsgc/members
+# grp_expect_stats NS K=V...   exact counters of lsgc-gNS
+# grp_lost_report NAME         NAME exited 6 with the documented failure
+#                     report (EPOLLERR|EPOLLHUP, ECONNRESET, FAILED, SO_ERROR)
 #
 # Logs live in a tmpfs work directory ($W); on failure they are copied to
 # $LSGC_REPO/out/group/<test>/ for a look from the host.
@@ -351,3 +355,42 @@ grp_diag_stats_all() {
 	done
 	return 0
 }
+
+# grp_state NS: the state column of /proc/net/lsgc/members in lsgc-gNS
+# (one word per membership of the namespace; "none" if it has none).
+grp_state() {
+	ip netns exec "$(grp_ns "$1")" cat /proc/net/lsgc/members 2>/dev/null |
+		awk 'NR > 1 { print $7; f = 1 } END { if (!f) print "none" }' | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# grp_expect_stats NS NAME=VALUE...: exact counters of lsgc-gNS.
+grp_expect_stats() {
+	local ns=$1 kv k v got bad=
+	shift
+	for kv; do
+		k=${kv%%=*} v=${kv#*=}
+		got=$(grp_stat "$ns" "$k")
+		[ "$got" = "$v" ] || bad+=" $k=$got (want $v)"
+	done
+	[ -z "$bad" ] || { echo "ns $ns:$bad"; return 1; }
+}
+
+# grp_lost_report NAME: NAME's log shows the documented failure on its
+# reliable socket: poll EPOLLERR|EPOLLHUP, recv and send ECONNRESET,
+# LSGC_STATE FAILED (3), SO_ERROR ECONNRESET.
+grp_lost_report() {
+	local m=$1 p r s st se
+	p=$(awk '$1 == "E" && $2 == "poll" && $3 == "seq" { print $4 }' "$W/$m.log")
+	r=$(awk '$1 == "E" && $2 == "recv" && $3 == "seq" { print $4 }' "$W/$m.log")
+	s=$(awk '$1 == "E" && $2 == "send" && $3 == "seq" { print $4 }' "$W/$m.log")
+	st=$(awk '$1 == "E" && $2 == "state" && $3 == "seq" { print $4 }' "$W/$m.log")
+	se=$(awk '$1 == "E" && $2 == "so_error" && $3 == "seq" { print $4 }' "$W/$m.log")
+	echo "$m: exit ${GRP_RC[$m]:-running}, poll ${p:-none} recv ${r:-none} send ${s:-none} state ${st:-none} SO_ERROR ${se:-none}"
+	[ "${GRP_RC[$m]:-}" = 6 ] && [ -n "$p" ] && (( (p & 0x18) == 0x18 )) &&
+		[ "$r" = ECONNRESET ] && [ "$s" = ECONNRESET ] && [ "$st" = 3 ] &&
+		[ "$se" = ECONNRESET ]
+}
+
+# grp_pid NAME: the pid of a running member.
+grp_pid() { echo "${GRP_PID[$1]}"; }

@@ -29,6 +29,8 @@
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 #include "lsgc_util.h"
 
@@ -71,6 +73,9 @@ struct opts {
 	long time_ms, linger_ms;
 	int recv_own;		/* -1: leave the default */
 	bool drop_filter;	/* -B: a socket filter that drops every record */
+	const char *pause_file;	/* -P: read nothing while this file exists */
+	int rcvbuf;		/* -b: SO_RCVBUF (0: the default) */
+	bool close_after_send;	/* -x: close() (-L: LSGC_LEAVE first) once sent */
 	__u32 timeout_ms;
 	__u32 extra_flags;
 	/* -X ID:N: done needs message N of ID; -W ID: done needs ID gone */
@@ -221,6 +226,11 @@ static void usage(void)
 "  -L          when done, LSGC_LEAVE (checked), then hold the detached\n"
 "              sockets open until SIGTERM or -t\n"
 "  -G FILE     send only once FILE exists (the test says when)\n"
+"  -P FILE     read nothing while FILE exists (an application that stops\n"
+"              reading); a failed membership (EPOLLERR) still ends it (exit 6)\n"
+"  -b BYTES    SO_RCVBUF of every socket\n"
+"  -x          once every message was accepted by send(), close() at once\n"
+"              (with -L: LSGC_LEAVE, checked, then close()) and exit 0\n"
 "  -o FILE     delivery log\n"
 "  -S FILE     status file (joined, ready, sent, done, error, exit)\n"
 "exit: 0 ok, 1 usage, 2 setup, 3 join, 4 send, 5 recv, 6 membership lost,\n"
@@ -282,7 +292,7 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "g:p:i:I:ckK:F:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:G:h")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:I:ckK:F:T:C:n:N:s:z:r:w:m:D:E:X:W:Hl:t:R:BLo:S:G:P:b:xh")) != -1) {
 		switch (c) {
 		case 'g': o.group = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -345,6 +355,9 @@ static void parse_args(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'S': o.status = optarg; break;
 		case 'G': o.gate = optarg; break;
+		case 'P': o.pause_file = optarg; break;
+		case 'b': o.rcvbuf = atoi(optarg); break;
+		case 'x': o.close_after_send = true; break;
 		default: usage();
 		}
 	}
@@ -617,7 +630,72 @@ static void probe_lost(const char *how)
 		logline("E recv %s %s", names[i], lsgc_errname(errno));
 		r = send(fds[i], "x", 1, MSG_DONTWAIT);
 		logline("E send %s %s", names[i], r < 0 ? lsgc_errname(errno) : "OK");
+		{
+			int st = -1, se = -1;
+			socklen_t l = sizeof(st);
+
+			if (getsockopt(fds[i], SOL_LSGC, LSGC_STATE, &st, &l))
+				logline("E state %s %s", names[i], lsgc_errname(errno));
+			else
+				logline("E state %s %d", names[i], st);
+			l = sizeof(se);
+			if (getsockopt(fds[i], SOL_SOCKET, SO_ERROR, &se, &l))
+				logline("E so_error %s getsockopt-%s", names[i],
+					lsgc_errname(errno));
+			else
+				logline("E so_error %s %s", names[i],
+					se ? lsgc_errname(se) : "0");
+		}
 	}
+}
+
+/* -P: is reading paused (the file exists)? */
+static bool paused(void)
+{
+	return o.pause_file && !access(o.pause_file, F_OK);
+}
+
+/*
+ * -x: every message was accepted by send(): close (or leave, then close)
+ * at once, timing it; what is not ordered yet is the linger's business.
+ */
+static void close_now(void)
+{
+	long long t0 = now_ms();
+	int fds[2] = { fd_seq, fd_dgram }, i;
+	int outq = -1;
+
+	/* What send() accepted and the group has not ordered yet. */
+	if (fd_seq >= 0 && ioctl(fd_seq, SIOCOUTQ, &outq))
+		outq = -1;
+	logline("# outq_at_close %d", outq);
+
+	if (o.leave_at_end) {
+		int fdsl[2] = { fd_seq, fd_dgram }, st;
+		socklen_t l;
+
+		for (i = 0; i < 2; i++) {
+			if (fdsl[i] < 0)
+				continue;
+			if (setsockopt(fdsl[i], SOL_LSGC, LSGC_LEAVE, NULL, 0)) {
+				violate("LSGC_LEAVE: %s", lsgc_errname(errno));
+				continue;
+			}
+			l = sizeof(st);
+			if (getsockopt(fdsl[i], SOL_LSGC, LSGC_STATE, &st, &l) ||
+			    st != LSGC_STATE_UNJOINED)
+				violate("state %d after LSGC_LEAVE", st);
+		}
+		logline("# left_ms %lld", now_ms() - t0);
+		status("left");
+	}
+	for (i = 0; i < 2; i++) {
+		if (fds[i] >= 0 && close(fds[i]))
+			violate("close: %s", lsgc_errname(errno));
+	}
+	fd_seq = fd_dgram = -1;
+	logline("# closed_ms %lld", now_ms() - t0);
+	status("closed");
 }
 
 /* A failed membership reports ECONNRESET; EPIPE would mean a shutdown()
@@ -809,6 +887,7 @@ int main(int argc, char **argv)
 	double t_next_send = 0;
 	double interval;
 	bool ready = false, done = false, left = false;
+	bool is_paused = false, was_paused = false;
 
 	parse_args(argc, argv);
 	snprintf(my_name, sizeof(my_name), "%s", o.name);
@@ -872,6 +951,16 @@ int main(int argc, char **argv)
 		if (fd_dgram < 0) {
 			fprintf(stderr, "socket(DGRAM): %s (%s)\n",
 				strerror(errno), lsgc_errname(errno));
+			return finish(EX_SETUP);
+		}
+	}
+	for (int i = 0; o.rcvbuf && i < 2; i++) {
+		int fd = i ? fd_dgram : fd_seq;
+
+		if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
+					  sizeof(o.rcvbuf))) {
+			fprintf(stderr, "SO_RCVBUF: %s (%s)\n", strerror(errno),
+				lsgc_errname(errno));
 			return finish(EX_SETUP);
 		}
 	}
@@ -962,6 +1051,14 @@ int main(int argc, char **argv)
 			    (sent_seq < o.n_seq || sent_dgram < o.n_dgram);
 		if (o.poll_mode && ready && !want_send)
 			send_done = true;
+		if (o.close_after_send && ready &&
+		    __atomic_load_n(&send_done, __ATOMIC_SEQ_CST)) {
+			status("sent %ld %ld", sent_seq, sent_dgram);
+			if (!o.poll_mode && (o.n_seq || o.n_dgram))
+				pthread_join(thr, NULL);
+			close_now();
+			return finish(EX_OK);
+		}
 		if (ready && send_done && !done &&
 		    (!o.expect || delivered >= o.expect) && conditions_met()) {
 			status("sent %ld %ld", sent_seq, sent_dgram);
@@ -985,16 +1082,22 @@ int main(int argc, char **argv)
 		if (done && now - t_done >= o.linger_ms)
 			return finish(EX_OK);
 
+		is_paused = paused();
+		if (is_paused && !was_paused)
+			logline("# pause");
+		else if (!is_paused && was_paused)
+			logline("# resume");
+		was_paused = is_paused;
 		if (fd_seq >= 0) {
 			pfd[npfd].fd = fd_seq;
-			pfd[npfd].events = POLLIN;
+			pfd[npfd].events = is_paused ? 0 : POLLIN;
 			if (want_send && sent_seq < o.n_seq && now >= t_next_send)
 				pfd[npfd].events |= POLLOUT;
 			npfd++;
 		}
 		if (fd_dgram >= 0) {
 			pfd[npfd].fd = fd_dgram;
-			pfd[npfd].events = POLLIN;
+			pfd[npfd].events = is_paused ? 0 : POLLIN;
 			if (want_send && sent_dgram < o.n_dgram && now >= t_next_send)
 				pfd[npfd].events |= POLLOUT;
 			npfd++;
@@ -1007,6 +1110,8 @@ int main(int argc, char **argv)
 		 * not readiness-driven; its progress is looked at every 50 ms.
 		 */
 		timeout = o.poll_mode ? -1 : 50;
+		if (is_paused || o.pause_file)
+			timeout = 50;	/* the pause file is looked at every 50 ms */
 		if (!ready && !t_ready && (o.gate || (!o.seq && o.wait_members)))
 			timeout = 50;	/* a gate file, or a view only getsockopt shows */
 		timeout = min_timeout(timeout, t_start + o.time_ms - now + 1);
@@ -1028,6 +1133,15 @@ int main(int argc, char **argv)
 
 			if (pfd[i].revents & POLLNVAL)
 				return finish(EX_RECV);
+			if (is_paused) {
+				/* Not reading; only a failure ends the pause. */
+				if (pfd[i].revents & (POLLERR | POLLHUP)) {
+					logline("# paused, poll 0x%x", pfd[i].revents);
+					probe_lost("paused");
+					return finish(EX_LOST);
+				}
+				continue;
+			}
 			/* Read only what poll() says is there. */
 			for (guard = 0; guard < 64 &&
 			     (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)); guard++) {
