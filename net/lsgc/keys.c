@@ -44,7 +44,8 @@ static bool lsgc_epoch_before(u32 a, u32 b)
 
 /**
  * lsgc_key_find - the key of an epoch
- * @m: member; the caller holds its lock or an RCU read-side section
+ * @m: member; the caller holds its lock or an RCU (or RCU-bh, as
+ *	lsgc_member_flush() does) read-side section
  * @epoch: the epoch
  *
  * Return: the key, or NULL.
@@ -55,7 +56,9 @@ struct lsgc_skey *lsgc_key_find(struct lsgc_member *m, u32 epoch)
 	unsigned int i;
 
 	for (i = 0; i < LSGC_KEY_SLOTS; i++) {
-		k = rcu_dereference_check(m->keys[i], lockdep_is_held(&m->lock));
+		k = rcu_dereference_check(m->keys[i],
+					  lockdep_is_held(&m->lock) ||
+					  rcu_read_lock_bh_held());
 		if (k && k->epoch == epoch)
 			return k;
 	}
