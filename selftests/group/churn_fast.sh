@@ -52,7 +52,11 @@ ktap_check "one total order: exactly $((2 * N + 5 * K)) messages, every log a sl
 	grp_order_check --data $((2 * N + 5 * K)) --sent "s1=$N" --sent "s2=$N" "${args[@]}"
 grp_diag_stats_all
 ktap_check "nobody expelled" grp_expect_stats 1 expelled=0
+# The leader's application saw every view up to the last churner's leave
+# (the stop that follows may install more before the sockets close, so
+# the kernel's views_installed may be up to two higher).
 ktap_check "views: $((2 * K)) joins and $((2 * K)) leaves after the steady three" \
-	test "$(grp_stat 1 views_installed)" = $((3 + 4 * K))
+	test "$(grep -c '^V ' "$W/s1.log")/$(grep '^V ' "$W/s1.log" | tail -n 1 | cut -d' ' -f2)" = \
+	"$((3 + 4 * K))/$((3 + 4 * K))"
 grp_check_clean
 ktap_finish

@@ -24,15 +24,19 @@ grp_member r 2 -X "c:$N" -X "lv:$N" -W c -W lv -H -t 400000
 grp_member c 3 -n "$N" -s 1-3000 -m 4 -x -t 400000
 grp_member lv 4 -n "$N" -s 1-3000 -m 4 -w poll -x -L -t 400000
 ktap_check "four members formed the group" grp_wait_all ready 60 L r c lv
-grp_reap c 120
-grp_reap lv 120
+grp_reap c 120 || grp_diag c
+grp_reap lv 120 || grp_diag lv
 ktap_diag "c: $(grep -h -E "^# (outq_at_close|closed_ms|sent)" "$W/c.log" | tr "\n" " ") lv: $(grep -h -E "^# (outq_at_close|left_ms|closed_ms|sent)" "$W/lv.log" | tr "\n" " ")"
 ktap_check "the closing sender sent $N and exited 0 after close()" \
 	sh -c "[ '$(grp_exit c)' = 0 ] && grep -qx '# sent $N' '$W/c.log' && grep -q '^# closed_ms' '$W/c.log'"
 ktap_check "the leaving sender sent $N, LSGC_LEAVE succeeded (UNJOINED), exited 0" \
 	sh -c "[ '$(grp_exit lv)' = 0 ] && grep -qx '# sent $N' '$W/lv.log' && grep -q '^# left_ms' '$W/lv.log'"
-ktap_check "the others delivered all $N of each and saw both leave" \
-	grp_wait_all done 240 "${stay[@]}"
+if grp_wait_all done 240 "${stay[@]}"; then
+	ktap_ok "the others delivered all $N of each and saw both leave"
+else
+	grp_diag L r c lv
+	ktap_fail "the others delivered all $N of each and saw both leave"
+fi
 grp_stop "${stay[@]}"
 if grp_expect_exit 0 "${stay[@]}"; then
 	ktap_ok "the others exited 0"
