@@ -123,6 +123,13 @@ static void lsgc_linger(struct sock *sk)
 		return;
 	deadline = jiffies + lsgc_linger_time(sk, m);
 	kref_get(&m->ref);
+	/* What is ordered meanwhile is consumed, not queued: see
+	 * lsgc_order_deliver_one().
+	 */
+	spin_lock_bh(&m->lock);
+	m->draining = true;
+	spin_unlock_bh(&m->lock);
+	lsgc_member_kick_rx(m);
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (!signal_pending(current) && !lsgc_linger_done(m)) {
 		left = (long)(deadline - jiffies);
@@ -135,6 +142,10 @@ static void lsgc_linger(struct sock *sk)
 			break;
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
+	/* The membership may outlive this socket (another may attach). */
+	spin_lock_bh(&m->lock);
+	m->draining = false;
+	spin_unlock_bh(&m->lock);
 	lsgc_member_put(m);
 }
 

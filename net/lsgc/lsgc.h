@@ -306,6 +306,7 @@ struct lsgc_msg {
 	u8 retries;
 	bool announced;
 	unsigned long reannounced;
+	unsigned long fnaked;
 	unsigned int charged;
 	DECLARE_BITMAP(repair_map, LSGC_MAX_FRAGS);
 	struct sk_buff *frags[];
@@ -384,6 +385,7 @@ struct lsgc_member {
 	u64 gc_seq;
 	u64 start_seq;
 	bool rx_blocked;
+	bool draining;
 	unsigned long nak_due;
 	u64 nak_from;
 	unsigned long behind_since;
@@ -572,6 +574,7 @@ void lsgc_send_frag(struct lsgc_member *m, struct lsgc_msg *msg,
 void lsgc_send_heartbeat(struct lsgc_member *m);
 bool lsgc_member_writable(struct lsgc_member *m);
 void lsgc_send_nak(struct lsgc_member *m, u64 from, u64 to);
+void lsgc_send_fnak(struct lsgc_member *m, const struct lsgc_fnak *f);
 void lsgc_send_member_ref(struct lsgc_member *m, u8 type, u32 member,
 			  u32 reason);
 void lsgc_send_join(struct lsgc_member *m, u8 type, const struct lsgc_join *j);
@@ -595,6 +598,7 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 			const struct lsgc_data *d, struct sk_buff *skb);
 void lsgc_order_rx_order(struct lsgc_member *m, const u8 *body,
 			 unsigned int count);
+void lsgc_order_rx_fnak(struct lsgc_member *m, const struct lsgc_fnak *f);
 void lsgc_order_rx_nak(struct lsgc_member *m, const struct lsgc_hdr *h,
 		       u64 from, u64 to);
 void lsgc_order_bind_from(struct lsgc_member *m, struct lsgc_peer *p);

@@ -60,6 +60,7 @@ enum lsgc_msg_type {
 	LSGC_T_EXPEL,		/* the leader expels a member */
 	LSGC_T_UDATA,		/* a best-effort datagram */
 	LSGC_T_JOIN_SACK,	/* the leader admits it, sealed for it alone */
+	LSGC_T_FNAK,		/* the leader asks a sender for fragments */
 	__LSGC_T_MAX
 };
 
@@ -151,6 +152,26 @@ struct lsgc_wire_order {
 struct lsgc_wire_nak {
 	__be64	from;
 	__be64	to;
+} __packed;
+
+/**
+ * struct lsgc_wire_fnak - body of FNAK: the fragments the leader lacks
+ * @origin: the sender asked; it alone answers
+ * @msg_no: its message, not yet bound
+ * @nfrags: fragments in the message
+ * @reserved: zero
+ * @missing: bit i (byte i / 8, bit i % 8) set when fragment i is missing;
+ *	no bit at or above @nfrags, at least one bit
+ *
+ * Sent when the last fragment of a message arrives and others did not,
+ * so that a sender resends what was lost instead of the whole message.
+ */
+struct lsgc_wire_fnak {
+	__be32	origin;
+	__be32	msg_no;
+	__be16	nfrags;
+	__be16	reserved;
+	u8	missing[LSGC_MAX_FRAGS / 8];
 } __packed;
 
 /**

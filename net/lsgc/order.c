@@ -470,6 +470,73 @@ static void lsgc_order_reannounce(struct lsgc_member *m, struct lsgc_msg *msg)
 	lsgc_order_add_binding(m, msg);
 }
 
+/* The sender's last fragment came but others of the message did not:
+ * they were lost (a sender sends its fragments in order).  Name them, so
+ * that the sender resends those and not the whole message; at most once
+ * per NAK delay.
+ */
+static void lsgc_order_fnak(struct lsgc_member *m, struct lsgc_msg *msg)
+{
+	unsigned long gap = lsgc_ms(READ_ONCE(m->ln->cfg.nak_delay_ms));
+	struct lsgc_fnak f = {
+		.origin = msg->origin,
+		.msg_no = msg->msg_no,
+		.nfrags = msg->nfrags,
+	};
+	unsigned int i;
+
+	if (msg->fnaked && time_before(jiffies, msg->fnaked + gap))
+		return;
+	msg->fnaked = jiffies;
+	for (i = 0; i < msg->nfrags; i++)
+		if (!msg->frags[i])
+			f.missing[i / 8] |= 1U << (i % 8);
+	lsgc_send_fnak(m, &f);
+}
+
+/* A sender's next message begins: if the one before it is still missing
+ * fragments (its last one included, which would have asked), ask now
+ * rather than at the sender's retransmission timeout.
+ */
+static void lsgc_order_fnak_prev(struct lsgc_member *m,
+				 const struct lsgc_data *d)
+{
+	struct lsgc_msg *prev;
+
+	prev = lsgc_msg_lookup(m, d->origin, d->msg_no - 1 ?: U32_MAX);
+	if (prev && !prev->seq && prev->nhave && prev->nhave < prev->nfrags)
+		lsgc_order_fnak(m, prev);
+}
+
+/**
+ * lsgc_order_rx_fnak - the leader lacks fragments of one of our messages
+ * @m: member, locked
+ * @f: the request, from the leader
+ *
+ * Only the fragments named are sent again, and the message's
+ * retransmission timer starts over: the leader has the rest.
+ */
+void lsgc_order_rx_fnak(struct lsgc_member *m, const struct lsgc_fnak *f)
+{
+	struct lsgc_msg *msg;
+	unsigned int i;
+
+	if (f->origin != m->self)
+		return;
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_RECEIVED);
+	msg = lsgc_msg_lookup(m, m->self, f->msg_no);
+	if (!msg || msg->seq || msg->nfrags != f->nfrags ||
+	    list_empty(&msg->tx_node)) {
+		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_STALE);
+		return;
+	}
+	for (i = 0; i < msg->nfrags; i++)
+		if (f->missing[i / 8] & (1U << (i % 8)))
+			lsgc_send_frag(m, msg, i, false);
+	msg->sent = jiffies;
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_SENDER_RETRANSMITS);
+}
+
 /**
  * lsgc_order_rx_data - a DATA fragment arrived
  * @m: member, locked
@@ -542,6 +609,11 @@ void lsgc_order_rx_data(struct lsgc_member *m, const struct lsgc_hdr *h,
 			lsgc_order_reannounce(m, msg);
 		else if (msg->nhave == msg->nfrags)
 			lsgc_order_bind_from(m, p);
+		else if (!msg->seq && h->sender == d->origin &&
+			 d->frag == msg->nfrags - 1)
+			lsgc_order_fnak(m, msg);
+		if (!d->seq && !d->frag && h->sender == d->origin)
+			lsgc_order_fnak_prev(m, d);
 	}
 	lsgc_order_deliver(m);
 }
@@ -696,6 +768,13 @@ static bool lsgc_order_deliver_one(struct lsgc_member *m, struct lsgc_msg *msg)
 	if (!sk)
 		return true;
 	if (msg->origin == m->self && !lsgc_sk(sk)->recv_own)
+		return true;
+	/* The socket lingers in close() or LSGC_LEAVE: nobody will read
+	 * (its queue is purged when the wait ends), and a queue left full
+	 * would hold the group's stability, and with it the ordering of
+	 * the very messages the linger waits for.
+	 */
+	if (m->draining)
 		return true;
 	if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf) &&
 	    !skb_queue_empty_lockless(&sk->sk_receive_queue))
@@ -888,12 +967,13 @@ static void lsgc_order_nak_tick(struct lsgc_member *m, unsigned long now)
 	m->nak_due = now + lsgc_ms(2 * delay) + get_random_u32_below(lsgc_ms(delay));
 }
 
-/* The sequencer has not ordered our oldest messages: send those whose
- * time came again (it drops what it already has, and says again where it
- * bound what it did bind), oldest first and at most LSGC_RETX_BUDGET
- * fragments a tick, so that a full window is not resent at once from
- * softirq.  Back off: a sequencer that holds messages back for flow
- * control has them.
+/* The sequencer has not ordered our oldest messages: probe for those
+ * whose time came again with their last fragment (the sequencer says
+ * again where it bound one it did bind, asks with an FNAK for the
+ * fragments it lacks, and drops a duplicate), oldest first and at most
+ * LSGC_RETX_BUDGET probes a tick.  Repair stays proportional to what was
+ * lost: a message is never resent whole for one lost fragment.  Back
+ * off: a sequencer that holds messages back for flow control has them.
  */
 static void lsgc_order_retransmit_tick(struct lsgc_member *m, unsigned long now)
 {
@@ -904,15 +984,16 @@ static void lsgc_order_retransmit_tick(struct lsgc_member *m, unsigned long now)
 	list_for_each_entry(msg, &m->tx_unbound, tx_node) {
 		if (time_before(now, msg->sent + (rto << msg->retries)))
 			continue;
-		if (budget < msg->nfrags && budget < LSGC_RETX_BUDGET)
-			break;
-		budget -= msg->nfrags;
 		msg->sent = now;
 		if (msg->retries < 4)
 			msg->retries++;
-		lsgc_send_msg_frags(m, msg, false);
+		/* The last fragment alone: the leader answers it with what
+		 * it lacks (FNAK), or, if it has the message bound, with
+		 * the binding again.
+		 */
+		lsgc_send_frag(m, msg, msg->nfrags - 1, false);
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_SENDER_RETRANSMITS);
-		if (budget <= 0)
+		if (--budget <= 0)
 			break;
 	}
 }

@@ -27,6 +27,7 @@ struct lsgc_rx {
 			u64 to;
 		} nak;
 		struct lsgc_heartbeat hb;
+		struct lsgc_fnak fnak;
 		struct lsgc_join join;
 		struct {
 			u32 member;
@@ -49,6 +50,8 @@ static int lsgc_rx_parse_body(struct lsgc_rx *rx)
 		return lsgc_wire_parse_nak(b, len, &rx->nak.from, &rx->nak.to);
 	case LSGC_T_HEARTBEAT:
 		return lsgc_wire_parse_heartbeat(b, len, &rx->hb);
+	case LSGC_T_FNAK:
+		return lsgc_wire_parse_fnak(b, len, &rx->fnak);
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
@@ -195,6 +198,13 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		break;
 	case LSGC_T_HEARTBEAT:
 		lsgc_membership_rx_heartbeat(m, h, &rx->hb);
+		break;
+	case LSGC_T_FNAK:
+		if (h->sender != m->leader) {
+			lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
+			break;
+		}
+		lsgc_order_rx_fnak(m, &rx->fnak);
 		break;
 	case LSGC_T_JOIN_REQ:
 		if (h->sender) {

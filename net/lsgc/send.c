@@ -157,6 +157,24 @@ void lsgc_send_nak(struct lsgc_member *m, u64 from, u64 to)
 	lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_SENT);
 }
 
+/**
+ * lsgc_send_fnak - the leader asks a sender for the fragments it lacks
+ * @m: the leader, locked
+ * @f: the sender, its message and the missing fragments
+ */
+void lsgc_send_fnak(struct lsgc_member *m, const struct lsgc_fnak *f)
+{
+	struct sk_buff *skb;
+
+	skb = lsgc_pkt_alloc(m, LSGC_T_FNAK, sizeof(struct lsgc_wire_fnak),
+			     GFP_ATOMIC);
+	if (!skb)
+		return;
+	lsgc_wire_put_fnak(skb->data + LSGC_HDR_LEN, f);
+	lsgc_pkt_queue(m, skb);
+	lsgc_stat_inc(m->ln, m, LSGC_STAT_NAKS_SENT);
+}
+
 void lsgc_send_member_ref(struct lsgc_member *m, u8 type, u32 member,
 			  u32 reason)
 {

@@ -132,6 +132,35 @@ int lsgc_wire_parse_nak(const u8 *p, size_t len, u64 *from, u64 *to)
 	return LSGC_WIRE_OK;
 }
 
+int lsgc_wire_parse_fnak(const u8 *p, size_t len, struct lsgc_fnak *f)
+{
+	const struct lsgc_wire_fnak *w = (const void *)p;
+	unsigned int i, n = 0;
+	u16 nfrags;
+
+	if (len != sizeof(*w))
+		return LSGC_WIRE_TRUNCATED;
+	nfrags = get_unaligned_be16(&w->nfrags);
+	if (!get_unaligned_be32(&w->origin) ||
+	    !get_unaligned_be32(&w->msg_no) || nfrags < 2 ||
+	    nfrags > LSGC_MAX_FRAGS || w->reserved)
+		return LSGC_WIRE_FIELD_BAD;
+	for (i = 0; i < LSGC_MAX_FRAGS; i++) {
+		if (!(w->missing[i / 8] & (1U << (i % 8))))
+			continue;
+		if (i >= nfrags)
+			return LSGC_WIRE_FIELD_BAD;
+		n++;
+	}
+	if (!n)
+		return LSGC_WIRE_FIELD_BAD;
+	f->origin = get_unaligned_be32(&w->origin);
+	f->msg_no = get_unaligned_be32(&w->msg_no);
+	f->nfrags = nfrags;
+	memcpy(f->missing, w->missing, sizeof(f->missing));
+	return LSGC_WIRE_OK;
+}
+
 int lsgc_wire_parse_heartbeat(const u8 *p, size_t len, struct lsgc_heartbeat *hb)
 {
 	const struct lsgc_wire_heartbeat *w = (const void *)p;
@@ -316,6 +345,17 @@ void lsgc_wire_put_nak(u8 *p, u64 from, u64 to)
 
 	put_unaligned_be64(from, &w->from);
 	put_unaligned_be64(to, &w->to);
+}
+
+void lsgc_wire_put_fnak(u8 *p, const struct lsgc_fnak *f)
+{
+	struct lsgc_wire_fnak *w = (void *)p;
+
+	put_unaligned_be32(f->origin, &w->origin);
+	put_unaligned_be32(f->msg_no, &w->msg_no);
+	put_unaligned_be16(f->nfrags, &w->nfrags);
+	w->reserved = 0;
+	memcpy(w->missing, f->missing, sizeof(w->missing));
 }
 
 void lsgc_wire_put_heartbeat(u8 *p, const struct lsgc_heartbeat *hb)

@@ -49,6 +49,13 @@ struct lsgc_binding {
 	u16	nfrags;
 };
 
+struct lsgc_fnak {
+	u32	origin;
+	u32	msg_no;
+	u16	nfrags;
+	u8	missing[LSGC_MAX_FRAGS / 8];
+};
+
 struct lsgc_heartbeat {
 	u64	delivered;
 	u64	high;
@@ -78,6 +85,7 @@ int lsgc_wire_parse_data(const u8 *p, size_t len, struct lsgc_data *d);
 int lsgc_wire_parse_order(const u8 *p, size_t len, unsigned int *count);
 void lsgc_wire_order_entry(const u8 *p, unsigned int i, struct lsgc_binding *b);
 int lsgc_wire_parse_nak(const u8 *p, size_t len, u64 *from, u64 *to);
+int lsgc_wire_parse_fnak(const u8 *p, size_t len, struct lsgc_fnak *f);
 int lsgc_wire_parse_heartbeat(const u8 *p, size_t len, struct lsgc_heartbeat *hb);
 int lsgc_wire_parse_join(const u8 *p, size_t len, u8 type, struct lsgc_join *j);
 int lsgc_wire_parse_member_ref(const u8 *p, size_t len, u32 *member, u32 *reason);
@@ -90,6 +98,7 @@ void lsgc_wire_put_data(u8 *p, const struct lsgc_data *d);
 void lsgc_wire_put_order_entry(u8 *p, unsigned int i, const struct lsgc_binding *b);
 void lsgc_wire_put_order(u8 *p, unsigned int count);
 void lsgc_wire_put_nak(u8 *p, u64 from, u64 to);
+void lsgc_wire_put_fnak(u8 *p, const struct lsgc_fnak *f);
 void lsgc_wire_put_heartbeat(u8 *p, const struct lsgc_heartbeat *hb);
 size_t lsgc_wire_join_len(u8 type);
 void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j);

@@ -30,6 +30,7 @@ enum fz_wire_sel {
 	FZ_JOIN_SACK,	/* the clear part of a sealed admission */
 	FZ_VIEW_KEYS,	/* a view's key block, and every entry */
 	FZ_VIEW_MSG,	/* a secure view message: view, then key block */
+	FZ_FNAK,
 	FZ_NSEL
 };
 

@@ -304,6 +304,39 @@ static void check_nak(const u8 *p, size_t len)
 	free(b);
 }
 
+static void check_fnak(const u8 *p, size_t len)
+{
+	struct lsgc_fnak f, f2;
+	unsigned int i, n = 0;
+	int v;
+	u8 *b;
+
+	v = lsgc_wire_parse_fnak(p, len, &f);
+	fz_verdict(v);
+	if (v)
+		return;
+	FZ_CHECK(len == sizeof(struct lsgc_wire_fnak));
+	FZ_CHECK(f.origin && f.msg_no);
+	FZ_CHECK(f.nfrags >= 2 && f.nfrags <= LSGC_MAX_FRAGS);
+	/* Only fragments the message has are asked for, one at least. */
+	for (i = 0; i < LSGC_MAX_FRAGS; i++) {
+		if (!(f.missing[i / 8] & (1U << (i % 8))))
+			continue;
+		FZ_CHECK(i < f.nfrags);
+		n++;
+	}
+	FZ_CHECK(n);
+
+	b = fz_alloc(len);
+	lsgc_wire_put_fnak(b, &f);
+	FZ_CHECK(!memcmp(b, p, len));
+	FZ_CHECK(lsgc_wire_parse_fnak(b, len, &f2) == LSGC_WIRE_OK);
+	FZ_CHECK(f2.origin == f.origin && f2.msg_no == f.msg_no &&
+		 f2.nfrags == f.nfrags &&
+		 !memcmp(f2.missing, f.missing, sizeof(f.missing)));
+	free(b);
+}
+
 static void check_heartbeat(const u8 *p, size_t len)
 {
 	struct lsgc_heartbeat hb, hb2;
@@ -443,6 +476,9 @@ static void check_packet(const u8 *p, size_t len)
 	case LSGC_T_HEARTBEAT:
 		check_heartbeat(body, blen);
 		break;
+	case LSGC_T_FNAK:
+		check_fnak(body, blen);
+		break;
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
@@ -511,6 +547,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case FZ_VIEW_MSG:
 		check_view_msg(p, len);
+		break;
+	case FZ_FNAK:
+		check_fnak(p, len);
 		break;
 	}
 	return 0;

@@ -50,6 +50,7 @@ static void write_seed(const char *harness, const char *name, const u8 *p,
 static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 {
 	struct lsgc_heartbeat hb;
+	struct lsgc_fnak f;
 	struct lsgc_data d;
 	struct lsgc_join j;
 	struct lsgc_hdr h;
@@ -75,6 +76,8 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 		return lsgc_wire_parse_nak(p, len, &a, &b);
 	case FZ_HEARTBEAT:
 		return lsgc_wire_parse_heartbeat(p, len, &hb);
+	case FZ_FNAK:
+		return lsgc_wire_parse_fnak(p, len, &f);
 	case FZ_JOIN_REQ:
 		return lsgc_wire_parse_join(p, len, LSGC_T_JOIN_REQ, &j);
 	case FZ_JOIN_ACK:
@@ -113,6 +116,9 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 			return parse(FZ_NAK, p + LSGC_HDR_LEN, len - LSGC_HDR_LEN);
 		case LSGC_T_HEARTBEAT:
 			return parse(FZ_HEARTBEAT, p + LSGC_HDR_LEN,
+				     len - LSGC_HDR_LEN);
+		case LSGC_T_FNAK:
+			return parse(FZ_FNAK, p + LSGC_HDR_LEN,
 				     len - LSGC_HDR_LEN);
 		case LSGC_T_JOIN_REQ:
 		case LSGC_T_JOIN_ACK:
@@ -238,6 +244,23 @@ static size_t put_nak(u8 *p, u64 from, u64 to)
 	return sizeof(struct lsgc_wire_nak);
 }
 
+/* An FNAK for the fragments [first, last] of a message of @nfrags. */
+static size_t put_fnak(u8 *p, u16 nfrags, unsigned int first,
+		       unsigned int last)
+{
+	struct lsgc_fnak f = {
+		.origin = 3,
+		.msg_no = 17,
+		.nfrags = nfrags,
+	};
+	unsigned int i;
+
+	for (i = first; i <= last; i++)
+		f.missing[i / 8] |= 1U << (i % 8);
+	lsgc_wire_put_fnak(p, &f);
+	return sizeof(struct lsgc_wire_fnak);
+}
+
 static size_t put_heartbeat(u8 *p, u64 delivered, u64 high, u64 stable)
 {
 	struct lsgc_heartbeat hb = {
@@ -318,6 +341,9 @@ static size_t put_packet(u8 type)
 	case LSGC_T_HEARTBEAT:
 		blen = put_heartbeat(b, 30, 0, 0);
 		break;
+	case LSGC_T_FNAK:
+		blen = put_fnak(b, 4, 1, 2);
+		break;
 	case LSGC_T_JOIN_REQ:
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
@@ -346,7 +372,7 @@ static void wire_seeds(void)
 		[LSGC_T_JOIN_REQ] = "join-req", [LSGC_T_JOIN_ACK] = "join-ack",
 		[LSGC_T_JOIN_NAK] = "join-nak", [LSGC_T_LEAVE] = "leave",
 		[LSGC_T_EXPEL] = "expel", [LSGC_T_UDATA] = "udata",
-		[LSGC_T_JOIN_SACK] = "join-sack",
+		[LSGC_T_JOIN_SACK] = "join-sack", [LSGC_T_FNAK] = "fnak",
 	};
 	const u64 seq_max = U64_MAX - LSGC_MAX_FRAGS;
 	u8 *p = buf + 1;
@@ -384,6 +410,10 @@ static void wire_seeds(void)
 	wire_seed("nak-one", FZ_NAK, put_nak(p, 1, 1));
 	wire_seed("nak-span-max", FZ_NAK,
 		  put_nak(p, 100, 100 + LSGC_NAK_MAX_SPAN - 1));
+
+	wire_seed("fnak-one", FZ_FNAK, put_fnak(p, 2, 0, 0));
+	wire_seed("fnak-max", FZ_FNAK,
+		  put_fnak(p, LSGC_MAX_FRAGS, 0, LSGC_MAX_FRAGS - 1));
 
 	wire_seed("heartbeat-member", FZ_HEARTBEAT, put_heartbeat(p, 10, 0, 0));
 	wire_seed("heartbeat-leader", FZ_HEARTBEAT,

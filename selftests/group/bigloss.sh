@@ -12,8 +12,9 @@
 # where F is the number of fragments bound (every member but the leader
 # needs a repair per lost fragment: 3 receivers of repairs), BOUND 4 by
 # default.  A go-back-N repair (whole messages or windows per loss) is
-# several times that.  The senders' own resends (sender_retransmits,
-# whole messages, for a fragment the leader lost) are printed with it.
+# several times that.  The senders' own resends (the fragments the
+# leader asks for with an FNAK, and one-fragment probes) must stay within
+# the same bound.
 . "$(dirname "$0")/group_lib.sh"
 
 N=${GRP_N:-40}
@@ -21,7 +22,7 @@ RATE=${GRP_RATE:-4}
 LOSS=${GRP_LOSS:-3}
 BOUND=${GRP_RETX_BOUND:-4}
 SIZES=32768-61440
-ktap_plan 7
+ktap_plan 8
 grp_init 4
 grp_sysctl_all heartbeat_timeout_ms "${GRP_HB_TIMEOUT:-3000}" ||
 	{ ktap_fail "sysctls"; ktap_finish; }
@@ -66,5 +67,13 @@ ktap_diag "fragments bound F~$F (s1 fragments_sent $fs1 for $bytes1 bytes), lead
 ktap_diag "expected lost fragments ~$(awk -v F="$F" -v l="$LOSS" 'BEGIN { printf "%d", l / 100 * F * 3 }'); sender_retransmits: s1 ${sr1} s2 ${sr2} (messages), s2 fragments_sent $fs2 (its first sends ~$((F - fs1)))"
 ktap_check "leader repairs stay proportional to the loss (retransmits $retx <= $limit)" \
 	test "$retx" -le "$limit"
+# The sender's side: what s2 sent again (FNAK answers and probes) for the
+# fragments the leader lost, against the same bound, plus one fragment
+# per probe or FNAK answered.  Resending whole messages is ~20x the loss.
+first2=$((F - fs1))
+resent2=$((fs2 - first2))
+slimit=$(awk -v f="$first2" -v l="$LOSS" -v k="$BOUND" -v r="$sr2" 'BEGIN { printf "%d", k * l / 100 * f + r }')
+ktap_check "sender resends stay proportional to the loss (s2 resent ~$resent2 <= $slimit)" \
+	test "$resent2" -le "$slimit"
 grp_check_clean
 ktap_finish

@@ -106,7 +106,7 @@ struct wire_order_ent {
 #define T_DATA		1
 #define T_ORDER		2
 #define T_HEARTBEAT	4
-#define T_MAX		12	/* __LSGC_T_MAX */
+#define T_MAX		13	/* __LSGC_T_MAX */
 #define DATA_VIEW	1	/* LSGC_DATA_VIEW */
 
 struct captured {
