@@ -119,6 +119,7 @@ struct captured {
 
 static struct captured cap[MAX_CAPTURE];
 static int n_cap;
+static __u32 only_sender;	/* -F: capture only this member's packets */
 static struct in_addr grp, src_addr;
 static unsigned int port;
 static __u32 ifindex;
@@ -352,6 +353,10 @@ static int capture(int ms)
 			continue;
 		cap[n_cap].len = n;
 		cap[n_cap].src = from.sin_addr;
+		if (only_sender &&
+		    (!is_member_packet(&cap[n_cap]) ||
+		     ntohl(((struct wire_hdr *)cap[n_cap].buf)->sender) != only_sender))
+			continue;
 		n_cap++;
 	}
 	close(fd);
@@ -605,14 +610,15 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: lsgc_inject -i IF -s SRC [-g GROUP] [-p PORT] [-w MS | -R FILE] [-W FILE]\n"
-"                   [-n N] [-S SEED] [KIND...]\n"
+"                   [-F NO] [-n N] [-S SEED] [KIND...]\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
 "        sealed flags flood farorder fakeview tamper tamperhdr clear joinreq\n"
 "        joinsack\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
 "          then use the real session)\n"
-"  -W FILE save what was captured; -R FILE use it instead of capturing\n");
+"  -W FILE save what was captured; -R FILE use it instead of capturing\n"
+"  -F NO   capture only the packets member NO sent\n");
 	exit(1);
 }
 
@@ -623,7 +629,7 @@ int main(int argc, char **argv)
 	int c, count = 20, wait_ms = 0, one = 1, i;
 
 	port = LSGC_TEST_DEFAULT_PORT;
-	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:W:R:")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:W:R:F:")) != -1) {
 		switch (c) {
 		case 'g': group = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -634,6 +640,7 @@ int main(int argc, char **argv)
 		case 'S': rng = strtoull(optarg, NULL, 0) | 1; break;
 		case 'W': save = optarg; break;
 		case 'R': load = optarg; break;
+		case 'F': only_sender = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}

@@ -29,7 +29,7 @@ declare -A want=(
 )
 drops=(drop_malformed drop_version drop_session drop_not_member drop_duplicate
 	drop_auth drop_backlog drop_nomem drop_stale drop_replay drop_unknown_epoch)
-ktap_plan $((11 + ${#kinds[@]}))
+ktap_plan $((12 + ${#kinds[@]}))
 grp_init 5
 grp_sysctl_all heartbeat_timeout_ms "$HBT" || exit 1
 grp_sysctl_all join_timeout_ms $((6000 * GRP_SCALE)) || exit 1
@@ -207,7 +207,44 @@ ktap_check "replayed JOIN_REQ and JOIN_SACK: refused, no view change" joinreplay
 # Two views later (j1 joined; now j1 leaves) and past the grace period of
 # the old keys, the first capture opens nowhere.
 grp_wait j1 done 60 || ktap_diag "j1 did not deliver its message"
+# A former member's traffic: j1's own packets, sealed under the key it
+# held, captured while it is a member and sent again once it has left
+# (within the old key's grace period the key still opens them).
+J1NO=$(awk '$1 == "#" && $2 == "member" { print $3; exit }' "$W/j1.log")
+inject -w $((2000 * GRP_SCALE)) -F "${J1NO:-0}" -W "$W/j1cap" >/dev/null 2>&1
 grp_stop j1
+former() {
+	local line n i t d bad=
+	[ -n "$J1NO" ] || { echo "# j1's member number unknown"; return 1; }
+	for i in s1 s2 r1; do
+		lsgc_wait_for $((10 * GRP_SCALE)) sh -c \
+			"grep '^V ' '$W/$i.log' | tail -n 1 | grep -vq '[0-9]:j1[, ]'" ||
+			{ echo "# $i never installed a view without j1"; return 1; }
+	done
+	snapshot b
+	line=$(inject -R "$W/j1cap" -n "$K" replay) || return 1
+	echo "# $line (member $J1NO)"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# nothing of j1 captured"; return 1; }
+	for ((t = 0; t < 50 * GRP_SCALE; t++)); do
+		snapshot a
+		d=0
+		for i in 1 2 3; do
+			[ "$(delta b a "$i" drop_not_member+drop_unknown_epoch)" -ge "$n" ] && d=$((d + 1))
+		done
+		[ "$d" = 3 ] && break
+		sleep 0.2
+	done
+	for i in 1 2 3; do
+		d=$(delta b a "$i" drop_not_member+drop_unknown_epoch)
+		[ "$d" = "$n" ] || bad+=" ns$i: drop_not_member+drop_unknown_epoch +$d, want +$n;"
+		d=$(delta b a "$i" drop_auth+drop_replay)
+		[ "$d" = 0 ] || bad+=" ns$i: drop_auth+drop_replay +$d;"
+	done
+	echo "# ns1: drop_not_member +$(delta b a 1 drop_not_member), drop_unknown_epoch +$(delta b a 1 drop_unknown_epoch)"
+	[ -z "$bad" ] || { echo "#$bad"; return 1; }
+}
+ktap_check "a former member's packets after it left: refused everywhere, exactly" former
 sleep $(( (2 * HBT + 999) / 1000 ))
 stale() {
 	local line n i d bad=
