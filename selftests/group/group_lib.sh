@@ -348,10 +348,23 @@ grp_diag_stats_all() {
 	for ((i = 1; i <= GRP_NS_N; i++)); do
 		ip netns list | grep -q "^$(grp_ns "$i")\b" || continue
 		ktap_diag "ns $i: $(grp_stats_nonzero "$i")"
+		ktap_diag "ns $i members: $(ip netns exec "$(grp_ns "$i")" \
+			cat /proc/net/lsgc/members 2>/dev/null | tail -n +2 |
+			tr -s ' ' | tr '\n' ';')"
 		# Where packets die before LSGC sees them: a full UDP buffer.
 		ktap_diag "ns $i udp: $(ip netns exec "$(grp_ns "$i")" nstat -asz \
-			UdpInDatagrams UdpRcvbufErrors Udp6RcvbufErrors 2>/dev/null |
-			awk '!/^#/ { printf "%s %s ", $1, $2 }')"
+			UdpInDatagrams UdpRcvbufErrors Udp6RcvbufErrors \
+			UdpNoPorts UdpInErrors UdpIgnoredMulti IpInReceives \
+			IpInDiscards IpInAddrErrors IpExtInMcastPkts 2>/dev/null |
+			awk '!/^#/ && $2 != 0 { printf "%s %s ", $1, $2 }')"
+		# ... or earlier: the device, or a multicast group it left.
+		ktap_diag "ns $i eth0: $(ip -n "$(grp_ns "$i")" -s link show eth0 |
+			awk '/RX:/ { getline; printf "rx %s drop %s ", $2, $4 }
+			     /TX:/ { getline; printf "tx %s drop %s ", $2, $4 }')" \
+			"port $(ip -n "$GRP_HUB" -s link show "v$i" |
+			awk '/TX:/ { getline; printf "tx %s drop %s", $2, $4 }')" \
+			"groups $(ip -n "$(grp_ns "$i")" maddr show dev eth0 |
+			awk '$1 ~ /^inet/ { printf "%s ", $2 }')"
 	done
 	return 0
 }
