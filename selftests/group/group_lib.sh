@@ -351,12 +351,14 @@ grp_diag_stats_all() {
 		ktap_diag "ns $i members: $(ip netns exec "$(grp_ns "$i")" \
 			cat /proc/net/lsgc/members 2>/dev/null | tail -n +2 |
 			tr -s ' ' | tr '\n' ';')"
-		# Where packets die before LSGC sees them: a full UDP buffer.
+		# Where packets die before LSGC sees them: IP, UDP (counters
+		# that are 0 are left out, but for UdpInDatagrams) ...
 		ktap_diag "ns $i udp: $(ip netns exec "$(grp_ns "$i")" nstat -asz \
 			UdpInDatagrams UdpRcvbufErrors Udp6RcvbufErrors \
 			UdpNoPorts UdpInErrors UdpIgnoredMulti IpInReceives \
 			IpInDiscards IpInAddrErrors IpExtInMcastPkts 2>/dev/null |
-			awk '!/^#/ && $2 != 0 { printf "%s %s ", $1, $2 }')"
+			awk '!/^#/ && ($2 != 0 || $1 == "UdpInDatagrams") {
+				printf "%s %s ", $1, $2 }')"
 		# ... or earlier: the device, or a multicast group it left.
 		ktap_diag "ns $i eth0: $(ip -n "$(grp_ns "$i")" -s link show eth0 |
 			awk '/RX:/ { getline; printf "rx %s drop %s ", $2, $4 }
