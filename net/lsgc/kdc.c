@@ -373,7 +373,7 @@ end:
 	lsgc_member_put(m);	/* the request's */
 	kfree(req);
 	if (!status)
-		err = lsgc_membership_admit(m, peer, peer_nonce, secret);
+		err = lsgc_token_grant(m, peer, peer_nonce, secret);
 	lsgc_member_flush(m);
 wipe:
 	memzero_explicit(secret, sizeof(secret));

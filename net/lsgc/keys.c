@@ -490,6 +490,7 @@ void lsgc_keys_init(struct lsgc_member *m, bool secure, const u8 *ltk,
 	skb_queue_head_init(&m->crypto_q);
 	skb_queue_head_init(&m->holdq);
 	INIT_LIST_HEAD(&m->kdc_reqs);
+	INIT_LIST_HEAD(&m->cands);
 	m->secure = secure;
 	m->cipher = cipher;
 	if (secure)

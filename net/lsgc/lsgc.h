@@ -253,6 +253,28 @@ struct lsgc_peer {
 };
 
 /**
+ * struct lsgc_cand - a joiner the KDC vouched for, not yet admitted
+ * @node: in the leader's &lsgc_member.cands
+ * @id: its identity
+ * @nonce: the nonce of its join
+ * @expires: jiffies after which it is forgotten (it gave up by then)
+ * @lnonce: the leader's nonce of the admission's key
+ * @join_key: the admission's key (JOIN_TOKEN, then JOIN_SACK)
+ * @wrap: its wrap key, for the keys of later views
+ * @tok: the token granted, for our view @tok.view_id (0: none yet)
+ */
+struct lsgc_cand {
+	struct list_head node;
+	u8 id[LSGC_ID_LEN];
+	u64 nonce;
+	unsigned long expires;
+	u8 lnonce[LSGC_LNONCE_LEN];
+	struct lsgc_skey *join_key;
+	struct lsgc_skey *wrap;
+	struct lsgc_token tok;
+};
+
+/**
  * struct lsgc_view - an installed (or, at the leader, decided) view
  * @id: view number
  * @leader: leader's member number
@@ -434,6 +456,11 @@ struct lsgc_member {
 	struct sk_buff_head holdq;
 	unsigned long hold_since;
 	struct list_head kdc_reqs;
+	/* token.c: a leader's candidates; a joiner's token and its session */
+	struct list_head cands;
+	unsigned int ncands;
+	struct lsgc_token tok;
+	u32 tok_session;
 
 	atomic64_t stats[__LSGC_STAT_MAX];
 };
@@ -638,8 +665,24 @@ void lsgc_membership_destroy(struct lsgc_member *m);
 void lsgc_membership_refuse(struct lsgc_member *m, const struct lsgc_join *j,
 			    u32 reason);
 int lsgc_membership_admit(struct lsgc_member *m, const u8 *id, u64 nonce,
-			  const u8 *secret);
+			  const u8 *lnonce, struct lsgc_skey **join_key,
+			  struct lsgc_skey **wrap);
+struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id);
 void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb);
+
+/* token.c */
+int lsgc_token_check(struct lsgc_skey *k, u32 session,
+		     const struct lsgc_token *t);
+int lsgc_token_grant(struct lsgc_member *m, const u8 *id, u64 nonce,
+		     const u8 *secret);
+bool lsgc_token_rx_join_req(struct lsgc_member *m, const struct lsgc_join *j);
+void lsgc_token_rx(struct lsgc_member *m, const struct lsgc_token *t);
+void lsgc_token_present(struct lsgc_member *m);
+void lsgc_token_open_grant(struct lsgc_member *m, const struct lsgc_hdr *h,
+			   const struct lsgc_join *j,
+			   const struct lsgc_wire_token_grant *g);
+void lsgc_token_tick(struct lsgc_member *m, unsigned long now);
+void lsgc_token_destroy(struct lsgc_member *m);
 
 /* member.c */
 int lsgc_member_join(struct lsgc_sock *lsk, const struct lsgc_join_req *req,

@@ -302,7 +302,14 @@ static void lsgc_leader_send_sack(struct lsgc_member *m, struct lsgc_peer *p)
 	lsgc_pkt_queue(m, skb);
 }
 
-static struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id)
+/**
+ * lsgc_peer_find_id - a peer by identity
+ * @m: member, locked
+ * @id: identity
+ *
+ * Return: the peer or NULL.
+ */
+struct lsgc_peer *lsgc_peer_find_id(struct lsgc_member *m, const u8 *id)
 {
 	struct lsgc_peer *p;
 	unsigned long no;
@@ -393,10 +400,14 @@ void lsgc_membership_rx_join_req(struct lsgc_member *m, const struct lsgc_hdr *h
 		return;
 	}
 	if (m->secure) {
-		/* Admission waits for the KDC's pair key (kdc.c), which
-		 * lsgc_membership_admit() then uses.
+		/* Admission waits for the KDC's pair key (kdc.c), then for
+		 * the token granted with it (token.c).
 		 */
-		int err = lsgc_kdc_request(m, j);
+		int err;
+
+		if (lsgc_token_rx_join_req(m, j))
+			return;
+		err = lsgc_kdc_request(m, j);
 
 		if (err == -ECONNREFUSED)
 			lsgc_leader_send_refusal(m, j, ECONNREFUSED);
@@ -458,7 +469,7 @@ void lsgc_membership_rx_join_reply(struct lsgc_member *m, const struct lsgc_hdr 
 {
 	if (memcmp(j->id, m->id, LSGC_ID_LEN) || j->nonce != m->join_nonce)
 		return;
-	if (h->type == LSGC_T_JOIN_SACK) {
+	if (h->type == LSGC_T_JOIN_SACK || h->type == LSGC_T_JOIN_TOKEN) {
 		/* Opened in process context, by the crypto work. */
 		lsgc_keys_rx_sack(m, skb);
 		return;
@@ -497,14 +508,15 @@ static int lsgc_sack_keys(struct lsgc_member *m, const struct lsgc_join *j,
 }
 
 /**
- * lsgc_membership_open_sack - a joiner opens its sealed admission
+ * lsgc_membership_open_sack - a joiner opens its token or its admission
  * @m: the joiner, not locked (its crypto work); consumes @skb
- * @skb: a JOIN_SACK with our identity and nonce, data at the header
+ * @skb: a JOIN_TOKEN or JOIN_SACK with our identity and nonce, data at
+ *	the header
  *
- * A JOIN_SACK that does not open was sealed for another key: a forgery,
- * or the leader's KDC knows another long-term key for us (a wrong pass
- * phrase).  The join goes on until its deadline, and then fails with
- * EKEYREJECTED instead of ETIMEDOUT.
+ * One that does not open was sealed for another key: a forgery, or the
+ * leader's KDC knows another long-term key for us (a wrong pass phrase).
+ * The join goes on until its deadline, and then fails with EKEYREJECTED
+ * instead of ETIMEDOUT.
  */
 void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb)
 {
@@ -517,15 +529,16 @@ void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb)
 	int err;
 
 	if (lsgc_wire_parse_hdr(skb->data, skb->len, &h) ||
+	    (h.type != LSGC_T_JOIN_SACK && h.type != LSGC_T_JOIN_TOKEN) ||
 	    lsgc_wire_parse_join(skb->data + LSGC_HDR_LEN,
-				 skb->len - LSGC_HDR_LEN, h.type, &j) ||
-	    h.type != LSGC_T_JOIN_SACK)
+				 skb->len - LSGC_HDR_LEN, h.type, &j))
 		goto out;
 	err = lsgc_sack_keys(m, &j, h.session, secret, &kj);
 	if (err)
 		goto nomem;
 	err = lsgc_aead_crypt(kj, false, h.sender, h.counter, skb->data,
-			      LSGC_HDR_LEN + clear, sizeof(*sec) + LSGC_TAG_LEN);
+			      LSGC_HDR_LEN + clear, skb->len - LSGC_HDR_LEN -
+			      clear);
 	if (err == -EBADMSG) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_AUTH);
 		spin_lock_bh(&m->lock);
@@ -536,6 +549,11 @@ void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb)
 	}
 	if (err)
 		goto nomem;
+	if (h.type == LSGC_T_JOIN_TOKEN) {
+		lsgc_token_open_grant(m, &h, &j, (void *)(skb->data +
+							  LSGC_HDR_LEN + clear));
+		goto out;
+	}
 	sec = (void *)(skb->data + LSGC_HDR_LEN + clear);
 	j.member = get_unaligned_be32(&sec->member);
 	j.leader = get_unaligned_be32(&sec->leader);
@@ -575,6 +593,8 @@ void lsgc_membership_open_sack(struct lsgc_member *m, struct sk_buff *skb)
 		kv = NULL;
 		/* Our NAKs and heartbeats go out under the admitting view. */
 		WRITE_ONCE(m->epoch, (u32)j.view_id);
+		memzero_explicit(&m->tok, sizeof(m->tok));
+		WRITE_ONCE(m->tok_session, 0);
 		trace_lsgc_join(m, LSGC_TRACE_JOIN_ACK_RECV, j.member, j.id);
 		lsgc_membership_admitted(m, h.session, &j);
 	}
@@ -594,85 +614,62 @@ out:
 }
 
 /**
- * lsgc_membership_admit - the leader admits a joiner the KDC vouched for
- * @m: the leader, not locked (the KDC answer's process context)
+ * lsgc_membership_admit - the leader admits a joiner that showed its token
+ * @m: the leader, locked
  * @id: the joiner's identity
- * @nonce: the nonce of its request
- * @secret: our shared secret with it, {SL}K_joiner
+ * @nonce: the nonce of its join
+ * @lnonce: our nonce of its admission's key
+ * @join_key: the admission's key; taken (set to NULL) on success
+ * @wrap: its wrap key; taken (set to NULL) on success
+ *
+ * Publishes the view that admits it and sends it JOIN_SACK, sealed under
+ * the admission's key, with that view's session key.
  *
  * Return: 0 or a negative errno; on failure the joiner asks again.
  */
 int lsgc_membership_admit(struct lsgc_member *m, const u8 *id, u64 nonce,
-			  const u8 *secret)
+			  const u8 *lnonce, struct lsgc_skey **join_key,
+			  struct lsgc_skey **wrap)
 {
-	struct lsgc_skey *kj = NULL, *wrap = NULL, *nk = NULL;
-	u8 k[LSGC_KEY_LEN], lnonce[LSGC_LNONCE_LEN];
 	struct lsgc_view *nv;
 	struct lsgc_peer *p;
-	u32 session;
 	int err;
 
-	get_random_bytes(lnonce, sizeof(lnonce));
-	session = READ_ONCE(m->session);
-	err = lsgc_derive_join(secret, session, nonce, lnonce, k);
-	kj = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, k);
-	if (IS_ERR(kj)) {
-		err = PTR_ERR(kj);
-		kj = NULL;
-		goto out;
-	}
-	err = lsgc_derive_wrap(secret, session, k);
-	wrap = err ? ERR_PTR(err) : lsgc_skey_new(LSGC_CIPHER_AES_GCM, 0, k);
-	if (IS_ERR(wrap)) {
-		err = PTR_ERR(wrap);
-		wrap = NULL;
-		goto out;
-	}
-	if (!READ_ONCE(m->next_key)) {
-		nk = lsgc_skey_new(m->cipher, 0, NULL);
-		if (IS_ERR(nk)) {
-			err = PTR_ERR(nk);
-			nk = NULL;
-			goto out;
-		}
-	}
-
-	spin_lock_bh(&m->lock);
-	err = -ESRCH;
 	if (m->dead || m->role != LSGC_ROLE_LEADER ||
 	    m->state != LSGC_STATE_MEMBER || !m->lview ||
 	    lsgc_peer_find_id(m, id))
-		goto unlock;
-	if (!m->next_key) {
-		m->next_key = nk;
-		nk = NULL;
-	}
-	err = -EUSERS;
+		return -ESRCH;
 	if (m->lview->count >= LSGC_MAX_VIEW_MEMBERS || !m->next_member_no)
-		goto unlock;
-	err = -ENOMEM;
+		return -EUSERS;
+	/* The next view's key is drawn by the crypto work after each view;
+	 * until it is there the joiner's next token finds it.
+	 */
+	if (!m->next_key)
+		return -EAGAIN;
 	p = lsgc_peer_add(m, m->next_member_no, id);
 	if (!p)
-		goto unlock;
-	p->wrap = wrap;
-	p->join_key = kj;
-	wrap = NULL;
-	kj = NULL;
-	memcpy(p->lnonce, lnonce, sizeof(lnonce));
+		return -ENOMEM;
+	/* The view's key block wraps its key for the joiner too. */
+	p->wrap = *wrap;
 	nv = lsgc_leader_next_view(m, p);
-	if (!nv) {
-		lsgc_peer_del(m, p->no);
-		goto unlock;
+	err = nv ? 0 : -ENOMEM;
+	if (nv) {
+		p->join_nonce = nonce;
+		p->delivered = m->next_seq - 1;
+		lsgc_nl_notify(m, LSGC_EVENT_JOIN, p->no, nv->id, 0);
+		err = lsgc_leader_publish(m, nv);
 	}
-	p->join_nonce = nonce;
-	p->delivered = m->next_seq - 1;
-	lsgc_nl_notify(m, LSGC_EVENT_JOIN, p->no, nv->id, 0);
-	err = lsgc_leader_publish(m, nv);
 	if (err) {
+		/* The candidate keeps its keys for its next token. */
+		p->wrap = NULL;
 		lsgc_peer_del(m, p->no);
 		kfree(nv);
-		goto unlock;
+		return err;
 	}
+	p->join_key = *join_key;
+	*wrap = NULL;
+	*join_key = NULL;
+	memcpy(p->lnonce, lnonce, LSGC_LNONCE_LEN);
 	m->view_pending = false;
 	m->next_member_no++;
 	p->join_view = nv->id;
@@ -685,15 +682,7 @@ int lsgc_membership_admit(struct lsgc_member *m, const u8 *id, u64 nonce,
 	memcpy(p->secret.key, lsgc_key_find(m, (u32)nv->id)->raw, LSGC_KEY_LEN);
 	trace_lsgc_join(m, LSGC_TRACE_JOIN_ACK_SENT, p->no, p->id);
 	lsgc_leader_send_sack(m, p);
-	err = 0;
-unlock:
-	spin_unlock_bh(&m->lock);
-out:
-	memzero_explicit(k, sizeof(k));
-	lsgc_skey_free(kj);
-	lsgc_skey_free(wrap);
-	lsgc_skey_free(nk);
-	return err;
+	return 0;
 }
 
 static void lsgc_leader_drop_unordered(struct lsgc_member *m, u32 no)
@@ -1110,6 +1099,7 @@ static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 	struct lsgc_peer *p, *laggard;
 	unsigned long no;
 
+	lsgc_token_tick(m, now);
 	if (m->view_pending && lsgc_leader_publish_peers(m))
 		return;
 	xa_for_each(&m->peers, no, p) {
@@ -1169,6 +1159,10 @@ void lsgc_membership_tick(struct lsgc_member *m, unsigned long now)
 				memcpy(j.id, m->id, LSGC_ID_LEN);
 				trace_lsgc_join(m, LSGC_TRACE_JOIN_REQ_SENT, 0, m->id);
 				lsgc_send_join(m, LSGC_T_JOIN_REQ, &j);
+				/* With the token granted, if any: a lost
+				 * TOKEN is resent with the request.
+				 */
+				lsgc_token_present(m);
 				m->join_next_try = now + interval;
 			}
 			return;
@@ -1197,6 +1191,7 @@ void lsgc_membership_destroy(struct lsgc_member *m)
 	struct lsgc_peer *p;
 	unsigned long no;
 
+	lsgc_token_destroy(m);
 	xa_for_each(&m->peers, no, p)
 		lsgc_peer_free(p);
 	xa_destroy(&m->peers);

@@ -61,6 +61,8 @@ enum lsgc_msg_type {
 	LSGC_T_UDATA,		/* a best-effort datagram */
 	LSGC_T_JOIN_SACK,	/* the leader admits it, sealed for it alone */
 	LSGC_T_FNAK,		/* the leader asks a sender for fragments */
+	LSGC_T_JOIN_TOKEN,	/* the leader grants a joiner its token */
+	LSGC_T_TOKEN,		/* a joiner presents its token to the group */
 	__LSGC_T_MAX
 };
 
@@ -317,6 +319,66 @@ struct lsgc_wire_join_secret {
 	u8	cipher;
 	u8	reserved[3];
 	u8	key[LSGC_KEY_LEN];
+} __packed;
+
+/**
+ * struct lsgc_wire_token_grant - what a token is, and the token
+ * @view_id: the view whose session key made the token
+ * @leader: member number of the leader that made it
+ * @reserved: zero
+ * @tcounter: the leader's packet counter spent on the token: with
+ *	@leader the AEAD nonce under the view's key, never used again
+ * @token: the tag of sealing nothing under that key and nonce, with the
+ *	associated data struct lsgc_token_ad
+ *
+ * JOIN_TOKEN carries it sealed for the joiner (after the clear part
+ * struct lsgc_wire_join_sack, under the admission's key); TOKEN in clear,
+ * after the joiner's identity and nonce.
+ */
+struct lsgc_wire_token_grant {
+	__be64	view_id;
+	__be32	leader;
+	__be32	reserved;
+	__be64	tcounter;
+	u8	token[LSGC_TAG_LEN];
+} __packed;
+
+/**
+ * struct lsgc_wire_token - body of TOKEN (secure groups; clear, sender 0)
+ * @id: identity of the joiner
+ * @nonce: the nonce of its join
+ * @grant: the token it was granted
+ *
+ * The header's session is the leader's, its epoch the view of the token.
+ * Any member holding that view's key can check the token; the leader
+ * admits on a good one.
+ */
+struct lsgc_wire_token {
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	struct lsgc_wire_token_grant grant;
+} __packed;
+
+/**
+ * struct lsgc_token_ad - the associated data a token authenticates
+ * @session: the leader's session
+ * @id: identity of the joiner
+ * @nonce: the nonce of its join
+ * @view_id: see struct lsgc_wire_token_grant
+ * @leader: see struct lsgc_wire_token_grant
+ * @reserved: zero
+ * @tcounter: see struct lsgc_wire_token_grant
+ *
+ * Never sent as such: members rebuild it from the TOKEN they receive.
+ */
+struct lsgc_token_ad {
+	__be32	session;
+	u8	id[LSGC_ID_LEN];
+	__be64	nonce;
+	__be64	view_id;
+	__be32	leader;
+	__be32	reserved;
+	__be64	tcounter;
 } __packed;
 
 /**

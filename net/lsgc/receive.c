@@ -29,6 +29,7 @@ struct lsgc_rx {
 		struct lsgc_heartbeat hb;
 		struct lsgc_fnak fnak;
 		struct lsgc_join join;
+		struct lsgc_token token;
 		struct {
 			u32 member;
 			u32 reason;
@@ -56,7 +57,10 @@ static int lsgc_rx_parse_body(struct lsgc_rx *rx)
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
 	case LSGC_T_JOIN_SACK:
+	case LSGC_T_JOIN_TOKEN:
 		return lsgc_wire_parse_join(b, len, rx->h.type, &rx->join);
+	case LSGC_T_TOKEN:
+		return lsgc_wire_parse_token(b, len, &rx->token);
 	case LSGC_T_LEAVE:
 	case LSGC_T_EXPEL:
 		return lsgc_wire_parse_member_ref(b, len, &rx->ref.member,
@@ -114,11 +118,13 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 	struct lsgc_peer *p;
 
 	if (m->state == LSGC_STATE_JOINING && !m->session) {
-		/* A secure joiner takes only a sealed admission, an insecure
-		 * one only a clear one; a refusal is clear for both.
+		/* A secure joiner takes only its sealed token and admission,
+		 * an insecure one only a clear admission; a refusal is clear
+		 * for both.
 		 */
 		if (h->type == LSGC_T_JOIN_NAK ||
-		    h->type == (m->secure ? LSGC_T_JOIN_SACK : LSGC_T_JOIN_ACK))
+		    h->type == (m->secure ? LSGC_T_JOIN_SACK : LSGC_T_JOIN_ACK) ||
+		    (m->secure && h->type == LSGC_T_JOIN_TOKEN))
 			lsgc_membership_rx_join_reply(m, h, &rx->join, skb);
 		return;
 	}
@@ -133,10 +139,11 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 	lsgc_member_stat_add(m, LSGC_STAT_RX_BYTES, skb->len);
 	p = h->sender ? lsgc_peer_find(m, h->sender) : NULL;
 	/* The key of a view before ours is still accepted for a while, but
-	 * only from members of both views: one that left holds it too.
+	 * only from members of both views: one that left holds it too.  A
+	 * joiner's token of that view gets a new one (token.c).
 	 */
 	if (m->secure && !p && (s32)(h->epoch - m->epoch) < 0 &&
-	    h->type != LSGC_T_JOIN_REQ) {
+	    h->type != LSGC_T_JOIN_REQ && h->type != LSGC_T_TOKEN) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	}
@@ -165,7 +172,7 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_DROP_NOT_MEMBER);
 		return;
 	} else if (h->sender != m->leader && h->type != LSGC_T_DATA &&
-		   !(h->type == LSGC_T_JOIN_REQ && !h->sender)) {
+		   h->sender) {
 		/* Only a joiner and (before we installed the view that
 		 * admits it) a new member's data come from outside our view.
 		 */
@@ -213,9 +220,15 @@ static void lsgc_rx_member(struct lsgc_member *m, const struct lsgc_rx *rx,
 		}
 		lsgc_membership_rx_join_req(m, h, &rx->join);
 		break;
+	case LSGC_T_TOKEN:
+		/* Checked by every member (lsgc_open()); the leader acts. */
+		if (m->role == LSGC_ROLE_LEADER)
+			lsgc_token_rx(m, &rx->token);
+		break;
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
 	case LSGC_T_JOIN_SACK:
+	case LSGC_T_JOIN_TOKEN:
 		break;
 	case LSGC_T_LEAVE:
 		lsgc_membership_rx_leave(m, h, rx->ref.member);
@@ -253,7 +266,12 @@ static bool lsgc_rx_session_known(struct lsgc_transport *t,
 			return true;
 		if (!session && (h->type == LSGC_T_JOIN_ACK ||
 				 h->type == LSGC_T_JOIN_NAK ||
-				 h->type == LSGC_T_JOIN_SACK))
+				 h->type == LSGC_T_JOIN_SACK ||
+				 h->type == LSGC_T_JOIN_TOKEN))
+			return true;
+		/* A joiner hears its own token, in its leader's session. */
+		if (!session && h->type == LSGC_T_TOKEN &&
+		    READ_ONCE(m->tok_session) == h->session)
 			return true;
 	}
 	return false;

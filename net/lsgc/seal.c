@@ -11,8 +11,11 @@
  * associated data, the body is encrypted, a 16-byte tag follows.  The
  * nonce is the sender's member number and its packet counter, which
  * never repeats: it is a 64-bit count that refuses to wrap, and each
- * member number is given once per session.  JOIN_SACK is sealed when it
- * is built, under the admission's own key (membership.c).
+ * member number is given once per session.  JOIN_TOKEN and JOIN_SACK are
+ * sealed when they are built, under the admission's own key (token.c,
+ * membership.c), and opened by the joiner alone.  TOKEN travels in clear
+ * (its sender holds no group key yet), but what it carries is a tag under
+ * the session key of its view: it is checked here, like a seal.
  *
  * Groups joined with LSGC_JOIN_INSECURE carry every packet in clear; a
  * clear packet claiming a secure session, or a sealed one an insecure
@@ -122,6 +125,37 @@ static enum lsgc_open_verdict lsgc_open_find(struct lsgc_transport *t,
 	return v;
 }
 
+/* A joiner's TOKEN: the token must verify under the key of the view it
+ * names, which is also the header's epoch.  One that does not parse is
+ * left to the body's parser (and counted malformed there).
+ */
+static int lsgc_open_token(struct lsgc_transport *t, struct sk_buff *skb,
+			   const struct lsgc_hdr *h)
+{
+	struct lsgc_member *hm = NULL;
+	struct lsgc_skey *k = NULL;
+	struct lsgc_token tok;
+
+	if (lsgc_wire_parse_token(skb->data + LSGC_HDR_LEN,
+				  skb->len - LSGC_HDR_LEN, &tok))
+		return 0;
+	if ((u32)tok.view_id != h->epoch)
+		return -EBADMSG;
+	switch (lsgc_open_find(t, h, &k, &hm)) {
+	case LSGC_OPEN_NONE:
+		/* Only our own joiner's (lsgc_rx_session_known()). */
+		return 0;
+	case LSGC_OPEN_CLEAR:
+		return -EBADMSG;
+	case LSGC_OPEN_HOLD:
+	case LSGC_OPEN_NOKEY:
+		return -ENOKEY;
+	case LSGC_OPEN_KEY:
+		break;
+	}
+	return lsgc_token_check(k, h->session, &tok);
+}
+
 /**
  * lsgc_open - verify and unprotect a received packet
  * @t: the transport it arrived on
@@ -148,8 +182,10 @@ int lsgc_open(struct lsgc_transport *t, struct sk_buff *skb,
 
 	if (lsgc_type_clear(h->type))
 		return sealed ? -EBADMSG : 0;
+	if (h->type == LSGC_T_TOKEN)
+		return sealed ? -EBADMSG : lsgc_open_token(t, skb, h);
 	/* Opened by the joiner, under the admission's key. */
-	if (h->type == LSGC_T_JOIN_SACK)
+	if (h->type == LSGC_T_JOIN_SACK || h->type == LSGC_T_JOIN_TOKEN)
 		return sealed ? 0 : -EBADMSG;
 
 	switch (lsgc_open_find(t, h, &k, &hm)) {

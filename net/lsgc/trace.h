@@ -37,6 +37,8 @@ enum lsgc_trace_join_step {
 	LSGC_TRACE_JOIN_NAK_SENT,	/* leader refused it */
 	LSGC_TRACE_JOIN_ACK_RECV,	/* joiner learnt its member number */
 	LSGC_TRACE_JOIN_NAK_RECV,	/* joiner was refused */
+	LSGC_TRACE_TOKEN_SENT,		/* leader granted the joiner a token */
+	LSGC_TRACE_TOKEN_RECV,		/* joiner opened its token */
 };
 
 void lsgc_trace_drop(const struct lsgc_member *m, enum lsgc_stat reason);
@@ -48,6 +50,8 @@ TRACE_DEFINE_ENUM(LSGC_TRACE_JOIN_ACK_SENT);
 TRACE_DEFINE_ENUM(LSGC_TRACE_JOIN_NAK_SENT);
 TRACE_DEFINE_ENUM(LSGC_TRACE_JOIN_ACK_RECV);
 TRACE_DEFINE_ENUM(LSGC_TRACE_JOIN_NAK_RECV);
+TRACE_DEFINE_ENUM(LSGC_TRACE_TOKEN_SENT);
+TRACE_DEFINE_ENUM(LSGC_TRACE_TOKEN_RECV);
 
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_MALFORMED);
 TRACE_DEFINE_ENUM(LSGC_STAT_DROP_VERSION);
@@ -86,7 +90,9 @@ TRACE_EVENT(lsgc_join,
 				       { LSGC_TRACE_JOIN_ACK_SENT, "ack_sent" },
 				       { LSGC_TRACE_JOIN_NAK_SENT, "nak_sent" },
 				       { LSGC_TRACE_JOIN_ACK_RECV, "ack_recv" },
-				       { LSGC_TRACE_JOIN_NAK_RECV, "nak_recv" }),
+				       { LSGC_TRACE_JOIN_NAK_RECV, "nak_recv" },
+				       { LSGC_TRACE_TOKEN_SENT, "token_sent" },
+				       { LSGC_TRACE_TOKEN_RECV, "token_recv" }),
 		      __entry->member, LSGC_ID_LEN, __entry->id)
 );
 

@@ -31,8 +31,13 @@ int lsgc_wire_parse_hdr(const u8 *p, size_t len, struct lsgc_hdr *h)
 	h->epoch = get_unaligned_be32(&w->epoch);
 	h->sender = get_unaligned_be32(&w->sender);
 	h->counter = get_unaligned_be64(&w->counter);
-	/* Only a joiner, which has no number yet, may send as member 0. */
-	if (!h->sender && h->type != LSGC_T_JOIN_REQ)
+	/* Only a joiner, which has no number yet, may send as member 0,
+	 * and its token only as member 0.
+	 */
+	if (!h->sender && h->type != LSGC_T_JOIN_REQ &&
+	    h->type != LSGC_T_TOKEN)
+		return LSGC_WIRE_FIELD_BAD;
+	if (h->sender && h->type == LSGC_T_TOKEN)
 		return LSGC_WIRE_FIELD_BAD;
 	if (!h->session && h->type != LSGC_T_JOIN_REQ)
 		return LSGC_WIRE_FIELD_BAD;
@@ -186,6 +191,9 @@ size_t lsgc_wire_join_len(u8 type)
 	case LSGC_T_JOIN_SACK:
 		return sizeof(struct lsgc_wire_join_sack) +
 		       sizeof(struct lsgc_wire_join_secret) + LSGC_TAG_LEN;
+	case LSGC_T_JOIN_TOKEN:
+		return sizeof(struct lsgc_wire_join_sack) +
+		       sizeof(struct lsgc_wire_token_grant) + LSGC_TAG_LEN;
 	default:
 		return sizeof(struct lsgc_wire_join_nak);
 	}
@@ -205,7 +213,7 @@ int lsgc_wire_parse_join(const u8 *p, size_t len, u8 type, struct lsgc_join *j)
 
 		if (w->flags || w->reserved)
 			return LSGC_WIRE_FIELD_BAD;
-	} else if (type == LSGC_T_JOIN_SACK) {
+	} else if (type == LSGC_T_JOIN_SACK || type == LSGC_T_JOIN_TOKEN) {
 		const struct lsgc_wire_join_sack *w = (const void *)p;
 
 		/* The rest is sealed: the joiner opens it, or nobody. */
@@ -228,6 +236,24 @@ int lsgc_wire_parse_join(const u8 *p, size_t len, u8 type, struct lsgc_join *j)
 		if (!j->reason || j->reason > 4095 || w->reserved)
 			return LSGC_WIRE_FIELD_BAD;
 	}
+	return LSGC_WIRE_OK;
+}
+
+int lsgc_wire_parse_token(const u8 *p, size_t len, struct lsgc_token *t)
+{
+	const struct lsgc_wire_token *w = (const void *)p;
+
+	if (len != sizeof(*w))
+		return LSGC_WIRE_TRUNCATED;
+	memcpy(t->id, w->id, LSGC_ID_LEN);
+	t->nonce = get_unaligned_be64(&w->nonce);
+	t->view_id = get_unaligned_be64(&w->grant.view_id);
+	t->leader = get_unaligned_be32(&w->grant.leader);
+	t->tcounter = get_unaligned_be64(&w->grant.tcounter);
+	memcpy(t->token, w->grant.token, LSGC_TAG_LEN);
+	/* A counter of 0 is never spent, so no token was made with it. */
+	if (!t->view_id || !t->leader || !t->tcounter || w->grant.reserved)
+		return LSGC_WIRE_FIELD_BAD;
 	return LSGC_WIRE_OK;
 }
 
@@ -370,9 +396,13 @@ void lsgc_wire_put_heartbeat(u8 *p, const struct lsgc_heartbeat *hb)
 
 void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j)
 {
-	/* Of a JOIN_SACK only the clear part: the sealer writes the rest. */
-	memset(p, 0, type == LSGC_T_JOIN_SACK ?
-	       sizeof(struct lsgc_wire_join_sack) : lsgc_wire_join_len(type));
+	bool sealed = type == LSGC_T_JOIN_SACK || type == LSGC_T_JOIN_TOKEN;
+
+	/* Of a sealed answer only the clear part: the sealer writes the
+	 * rest.
+	 */
+	memset(p, 0, sealed ? sizeof(struct lsgc_wire_join_sack) :
+	       lsgc_wire_join_len(type));
 	memcpy(p, j->id, LSGC_ID_LEN);
 	put_unaligned_be64(j->nonce, p + LSGC_ID_LEN);
 	if (type == LSGC_T_JOIN_ACK) {
@@ -386,7 +416,7 @@ void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j)
 		struct lsgc_wire_join_nak *w = (void *)p;
 
 		put_unaligned_be32(j->reason, &w->reason);
-	} else if (type == LSGC_T_JOIN_SACK) {
+	} else if (sealed) {
 		struct lsgc_wire_join_sack *w = (void *)p;
 
 		memcpy(w->leader_id, j->leader_id, LSGC_ID_LEN);
@@ -494,6 +524,35 @@ void lsgc_wire_put_view_key(u8 *p, unsigned int i, u32 member,
 	e = (void *)(p + sizeof(__be32) + i * sizeof(*e));
 	put_unaligned_be32(member, &e->member);
 	memcpy(e->wrapped, wrapped, LSGC_WRAPPED_LEN);
+}
+
+void lsgc_wire_put_token(u8 *p, const struct lsgc_token *t)
+{
+	struct lsgc_wire_token *w = (void *)p;
+
+	memset(w, 0, sizeof(*w));
+	memcpy(w->id, t->id, LSGC_ID_LEN);
+	put_unaligned_be64(t->nonce, &w->nonce);
+	put_unaligned_be64(t->view_id, &w->grant.view_id);
+	put_unaligned_be32(t->leader, &w->grant.leader);
+	put_unaligned_be64(t->tcounter, &w->grant.tcounter);
+	memcpy(w->grant.token, t->token, LSGC_TAG_LEN);
+}
+
+/* The associated data of @t's token in session @session: what the leader
+ * authenticates when it makes the token and every member when it checks
+ * one.
+ */
+void lsgc_wire_token_ad(u32 session, const struct lsgc_token *t,
+			struct lsgc_token_ad *ad)
+{
+	memset(ad, 0, sizeof(*ad));
+	put_unaligned_be32(session, &ad->session);
+	memcpy(ad->id, t->id, LSGC_ID_LEN);
+	put_unaligned_be64(t->nonce, &ad->nonce);
+	put_unaligned_be64(t->view_id, &ad->view_id);
+	put_unaligned_be32(t->leader, &ad->leader);
+	put_unaligned_be64(t->tcounter, &ad->tcounter);
 }
 
 void lsgc_wire_put_member_ref(u8 *p, u32 member, u32 reason)

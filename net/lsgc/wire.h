@@ -72,7 +72,16 @@ struct lsgc_join {
 	u64	start_seq;	/* ACK */
 	u32	reason;		/* NAK */
 	u8	leader_id[LSGC_ID_LEN];		/* SACK */
-	u8	lnonce[LSGC_LNONCE_LEN];	/* SACK */
+	u8	lnonce[LSGC_LNONCE_LEN];	/* SACK, JOIN_TOKEN */
+};
+
+struct lsgc_token {
+	u8	id[LSGC_ID_LEN];
+	u64	nonce;
+	u64	view_id;
+	u32	leader;
+	u64	tcounter;
+	u8	token[LSGC_TAG_LEN];
 };
 
 struct lsgc_view_ent {
@@ -88,6 +97,7 @@ int lsgc_wire_parse_nak(const u8 *p, size_t len, u64 *from, u64 *to);
 int lsgc_wire_parse_fnak(const u8 *p, size_t len, struct lsgc_fnak *f);
 int lsgc_wire_parse_heartbeat(const u8 *p, size_t len, struct lsgc_heartbeat *hb);
 int lsgc_wire_parse_join(const u8 *p, size_t len, u8 type, struct lsgc_join *j);
+int lsgc_wire_parse_token(const u8 *p, size_t len, struct lsgc_token *t);
 int lsgc_wire_parse_member_ref(const u8 *p, size_t len, u32 *member, u32 *reason);
 int lsgc_wire_parse_view(const u8 *p, size_t len, u64 *view_id, u32 *leader,
 			 unsigned int *count);
@@ -102,6 +112,9 @@ void lsgc_wire_put_fnak(u8 *p, const struct lsgc_fnak *f);
 void lsgc_wire_put_heartbeat(u8 *p, const struct lsgc_heartbeat *hb);
 size_t lsgc_wire_join_len(u8 type);
 void lsgc_wire_put_join(u8 *p, u8 type, const struct lsgc_join *j);
+void lsgc_wire_put_token(u8 *p, const struct lsgc_token *t);
+void lsgc_wire_token_ad(u32 session, const struct lsgc_token *t,
+			struct lsgc_token_ad *ad);
 void lsgc_wire_put_member_ref(u8 *p, u32 member, u32 reason);
 size_t lsgc_wire_view_len(unsigned int count);
 void lsgc_wire_put_view(u8 *p, u64 view_id, u32 leader, unsigned int count);

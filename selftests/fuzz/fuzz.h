@@ -31,6 +31,8 @@ enum fz_wire_sel {
 	FZ_VIEW_KEYS,	/* a view's key block, and every entry */
 	FZ_VIEW_MSG,	/* a secure view message: view, then key block */
 	FZ_FNAK,
+	FZ_JOIN_TOKEN,	/* the clear part of a sealed token grant */
+	FZ_TOKEN,	/* a joiner's token, and its associated data */
 	FZ_NSEL
 };
 

@@ -53,8 +53,12 @@ static void check_hdr(const u8 *p, size_t len)
 	FZ_CHECK(p[0] == LSGC_WIRE_VERSION);
 	FZ_CHECK(h.type >= LSGC_T_DATA && h.type < __LSGC_T_MAX);
 	FZ_CHECK(!(h.flags & ~LSGC_HDR_SEALED));
-	/* Only a joiner has no member number and no session yet. */
-	FZ_CHECK(h.sender || h.type == LSGC_T_JOIN_REQ);
+	/* Only a joiner has no member number (and no session yet, but in
+	 * its token the leader's); a token only comes from a joiner.
+	 */
+	FZ_CHECK(h.sender || h.type == LSGC_T_JOIN_REQ ||
+		 h.type == LSGC_T_TOKEN);
+	FZ_CHECK(!h.sender || h.type != LSGC_T_TOKEN);
 	FZ_CHECK(h.session || h.type == LSGC_T_JOIN_REQ);
 
 	/* The builder leaves the flags to the seal step: they come back 0. */
@@ -395,7 +399,8 @@ static void check_join(const u8 *p, size_t len, u8 type)
 			 j.start_seq <= U64_MAX - LSGC_MAX_FRAGS);
 		FZ_CHECK(!j.reason);
 		break;
-	case LSGC_T_JOIN_SACK: {
+	case LSGC_T_JOIN_SACK:
+	case LSGC_T_JOIN_TOKEN: {
 		const struct lsgc_wire_join_sack *w = (const void *)p;
 
 		/* Only the clear part is parsed: the rest is sealed. */
@@ -427,6 +432,45 @@ static void check_join(const u8 *p, size_t len, u8 type)
 	FZ_CHECK(lsgc_wire_parse_join(b, len, type, &j2) == LSGC_WIRE_OK);
 	FZ_CHECK(join_eq(&j, &j2));
 	free(b);
+}
+
+static void check_token(const u8 *p, size_t len)
+{
+	const struct lsgc_wire_token *w = (const void *)p;
+	struct lsgc_token t, t2;
+	struct lsgc_token_ad ad;
+	int v;
+	u8 *b;
+
+	v = lsgc_wire_parse_token(p, len, &t);
+	fz_verdict(v);
+	if (v)
+		return;
+	FZ_CHECK(len == sizeof(struct lsgc_wire_token));
+	FZ_CHECK(t.view_id && t.leader && t.tcounter);
+	FZ_CHECK(!memcmp(t.id, p, LSGC_ID_LEN));
+	FZ_CHECK(!memcmp(t.token, w->grant.token, LSGC_TAG_LEN));
+
+	b = fz_alloc(len);
+	memset(b, 0xa5, len);
+	lsgc_wire_put_token(b, &t);
+	FZ_CHECK(!memcmp(b, p, len));
+	FZ_CHECK(lsgc_wire_parse_token(b, len, &t2) == LSGC_WIRE_OK);
+	FZ_CHECK(t.nonce == t2.nonce && t.view_id == t2.view_id &&
+		 t.leader == t2.leader && t.tcounter == t2.tcounter &&
+		 !memcmp(t.id, t2.id, LSGC_ID_LEN) &&
+		 !memcmp(t.token, t2.token, LSGC_TAG_LEN));
+	free(b);
+
+	/* What the token authenticates is the packet's fields, as sent,
+	 * after the session: identity, nonce, view, leader, counter.
+	 */
+	lsgc_wire_token_ad(0x01020304, &t, &ad);
+	FZ_CHECK(get_unaligned_be32(&ad.session) == 0x01020304);
+	FZ_CHECK(!memcmp(ad.id, p, offsetof(struct lsgc_token_ad, reserved) -
+			 offsetof(struct lsgc_token_ad, id)));
+	FZ_CHECK(!ad.reserved);
+	FZ_CHECK(ad.tcounter == w->grant.tcounter);
 }
 
 static void check_member_ref(const u8 *p, size_t len)
@@ -483,7 +527,11 @@ static void check_packet(const u8 *p, size_t len)
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
 	case LSGC_T_JOIN_SACK:
+	case LSGC_T_JOIN_TOKEN:
 		check_join(body, blen, h.type);
+		break;
+	case LSGC_T_TOKEN:
+		check_token(body, blen);
 		break;
 	case LSGC_T_LEAVE:
 	case LSGC_T_EXPEL:
@@ -550,6 +598,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case FZ_FNAK:
 		check_fnak(p, len);
+		break;
+	case FZ_JOIN_TOKEN:
+		check_join(p, len, LSGC_T_JOIN_TOKEN);
+		break;
+	case FZ_TOKEN:
+		check_token(p, len);
 		break;
 	}
 	return 0;

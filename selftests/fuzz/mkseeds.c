@@ -52,6 +52,7 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 	struct lsgc_heartbeat hb;
 	struct lsgc_fnak f;
 	struct lsgc_data d;
+	struct lsgc_token t;
 	struct lsgc_join j;
 	struct lsgc_hdr h;
 	unsigned int n;
@@ -90,6 +91,10 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 		return lsgc_wire_parse_view(p, len, &a, &x, &n);
 	case FZ_JOIN_SACK:
 		return lsgc_wire_parse_join(p, len, LSGC_T_JOIN_SACK, &j);
+	case FZ_JOIN_TOKEN:
+		return lsgc_wire_parse_join(p, len, LSGC_T_JOIN_TOKEN, &j);
+	case FZ_TOKEN:
+		return lsgc_wire_parse_token(p, len, &t);
 	case FZ_VIEW_KEYS:
 		return lsgc_wire_parse_view_keys(p, len, &n);
 	case FZ_VIEW_MSG: {
@@ -124,8 +129,12 @@ static int parse(enum fz_wire_sel sel, const u8 *p, size_t len)
 		case LSGC_T_JOIN_ACK:
 		case LSGC_T_JOIN_NAK:
 		case LSGC_T_JOIN_SACK:
+		case LSGC_T_JOIN_TOKEN:
 			return lsgc_wire_parse_join(p + LSGC_HDR_LEN,
 						    len - LSGC_HDR_LEN, h.type, &j);
+		case LSGC_T_TOKEN:
+			return parse(FZ_TOKEN, p + LSGC_HDR_LEN,
+				     len - LSGC_HDR_LEN);
 		case LSGC_T_LEAVE:
 		case LSGC_T_EXPEL:
 			return parse(FZ_MEMBER_REF, p + LSGC_HDR_LEN,
@@ -161,7 +170,8 @@ static size_t put_hdr(u8 *p, u8 type, u32 sender)
 		.type = type,
 		.session = type == LSGC_T_JOIN_REQ ? 0 : 0x5e55104e,
 		.epoch = 3,
-		.sender = type == LSGC_T_JOIN_REQ ? 0 : sender,
+		.sender = type == LSGC_T_JOIN_REQ || type == LSGC_T_TOKEN ?
+			  0 : sender,
 		.counter = 1234,
 	};
 
@@ -288,7 +298,7 @@ static size_t put_join(u8 *p, u8 type, u32 reason)
 		j.start_seq = 321;
 	} else if (type == LSGC_T_JOIN_NAK) {
 		j.reason = reason;
-	} else if (type == LSGC_T_JOIN_SACK) {
+	} else if (type == LSGC_T_JOIN_SACK || type == LSGC_T_JOIN_TOKEN) {
 		memcpy(j.leader_id, "alice", 5);
 		memset(j.lnonce, 0x3c, sizeof(j.lnonce));
 		/* The sealed part and tag: bytes only the joiner can open;
@@ -302,6 +312,21 @@ static size_t put_join(u8 *p, u8 type, u32 reason)
 }
 
 /* A key block for members 2..n+1, each key a recognisable pattern. */
+static size_t put_token(u8 *p, u64 view_id, u32 leader)
+{
+	struct lsgc_token t = {
+		.nonce = 0x1122334455667788ULL,
+		.view_id = view_id,
+		.leader = leader,
+		.tcounter = 99,
+	};
+
+	memcpy(t.id, "joiner", 6);
+	memset(t.token, 0x5a, sizeof(t.token));
+	lsgc_wire_put_token(p, &t);
+	return sizeof(struct lsgc_wire_token);
+}
+
 static size_t put_view_keys(u8 *p, unsigned int n)
 {
 	u8 w[LSGC_WRAPPED_LEN];
@@ -348,7 +373,11 @@ static size_t put_packet(u8 type)
 	case LSGC_T_JOIN_ACK:
 	case LSGC_T_JOIN_NAK:
 	case LSGC_T_JOIN_SACK:
+	case LSGC_T_JOIN_TOKEN:
 		blen = put_join(b, type, ECONNREFUSED);
+		break;
+	case LSGC_T_TOKEN:
+		blen = put_token(b, 7, 1);
 		break;
 	case LSGC_T_LEAVE:
 		blen = put_member_ref(b, 2, 0);
@@ -373,6 +402,7 @@ static void wire_seeds(void)
 		[LSGC_T_JOIN_NAK] = "join-nak", [LSGC_T_LEAVE] = "leave",
 		[LSGC_T_EXPEL] = "expel", [LSGC_T_UDATA] = "udata",
 		[LSGC_T_JOIN_SACK] = "join-sack", [LSGC_T_FNAK] = "fnak",
+		[LSGC_T_JOIN_TOKEN] = "join-token", [LSGC_T_TOKEN] = "token",
 	};
 	const u64 seq_max = U64_MAX - LSGC_MAX_FRAGS;
 	u8 *p = buf + 1;
@@ -435,6 +465,10 @@ static void wire_seeds(void)
 		  put_member_ref(p, U32_MAX, 4095));
 
 	wire_seed("join-sack", FZ_JOIN_SACK, put_join(p, LSGC_T_JOIN_SACK, 0));
+	wire_seed("join-token", FZ_JOIN_TOKEN,
+		  put_join(p, LSGC_T_JOIN_TOKEN, 0));
+	wire_seed("token", FZ_TOKEN, put_token(p, 7, 1));
+	wire_seed("token-max", FZ_TOKEN, put_token(p, U64_MAX, U32_MAX));
 	wire_seed("view-keys-none", FZ_VIEW_KEYS, put_view_keys(p, 0));
 	wire_seed("view-keys-three", FZ_VIEW_KEYS, put_view_keys(p, 3));
 	{

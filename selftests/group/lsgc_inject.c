@@ -32,6 +32,13 @@
  *   joinreq    captured JOIN_REQs sent again unchanged         drop_duplicate
  *                                                             (leader)
  *   joinsack   captured JOIN_SACKs sent again unchanged        drop_replay
+ *   jointoken  captured JOIN_TOKENs sent again unchanged       drop_replay
+ *   token      captured TOKENs sent again unchanged            drop_duplicate
+ *              (in their view: the joiner was admitted)        (leader), or
+ *                                                             drop_unknown_epoch
+ *                                                             (a view later)
+ *   stolentoken captured TOKENs presented under the identity   drop_auth
+ *              "thief" (the token covers the identity)
  *   clear      secure group: forged ORDER, NAK, HEARTBEAT and drop_auth
  *              EXPEL in clear, as the leader, in the real
  *              session and epoch: a host without the key
@@ -106,7 +113,11 @@ struct wire_order_ent {
 #define T_DATA		1
 #define T_ORDER		2
 #define T_HEARTBEAT	4
-#define T_MAX		13	/* __LSGC_T_MAX */
+#define T_JOIN_REQ	5
+#define T_JOIN_SACK	11
+#define T_JOIN_TOKEN	13
+#define T_TOKEN		14
+#define T_MAX		15	/* __LSGC_T_MAX */
 #define DATA_VIEW	1	/* LSGC_DATA_VIEW */
 
 struct captured {
@@ -120,6 +131,7 @@ struct captured {
 static struct captured cap[MAX_CAPTURE];
 static int n_cap;
 static __u32 only_sender;	/* -F: capture only this member's packets */
+static __u32 only_types;	/* -T: capture only these types (bit mask) */
 static struct in_addr grp, src_addr;
 static unsigned int port;
 static __u32 ifindex;
@@ -320,6 +332,20 @@ static bool is_member_packet(const struct captured *c)
 	       h->session && h->sender && !(h->flags & ~htons(1));
 }
 
+/* With -T, the first packets of each type are kept (a joiner's requests,
+ * repeated until it is admitted, must leave room for the answers).
+ */
+#define MAX_PER_TYPE	(MAX_CAPTURE / 4)
+
+static int n_typed(__u8 type)
+{
+	int k, n = 0;
+
+	for (k = 0; k < n_cap; k++)
+		n += cap[k].buf[1] == type;
+	return n;
+}
+
 static int capture(int ms)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -356,6 +382,11 @@ static int capture(int ms)
 		if (only_sender &&
 		    (!is_member_packet(&cap[n_cap]) ||
 		     ntohl(((struct wire_hdr *)cap[n_cap].buf)->sender) != only_sender))
+			continue;
+		if (only_types && (n < (ssize_t)sizeof(struct wire_hdr) ||
+				   cap[n_cap].buf[1] >= 32 ||
+				   !(only_types & 1u << cap[n_cap].buf[1]) ||
+				   n_typed(cap[n_cap].buf[1]) >= MAX_PER_TYPE))
 			continue;
 		n_cap++;
 	}
@@ -501,14 +532,25 @@ static int inject(const char *kind, int count)
 		} else if (!strcmp(kind, "random")) {
 			len = rnd() % 1400;
 			fill_rand(p, len);
-		} else if (!strcmp(kind, "joinreq") || !strcmp(kind, "joinsack")) {
+		} else if (!strcmp(kind, "joinreq") || !strcmp(kind, "joinsack") ||
+			   !strcmp(kind, "jointoken") || !strcmp(kind, "token") ||
+			   !strcmp(kind, "stolentoken")) {
+			__u8 t = !strcmp(kind, "joinreq") ? T_JOIN_REQ :
+				 !strcmp(kind, "joinsack") ? T_JOIN_SACK :
+				 !strcmp(kind, "jointoken") ? T_JOIN_TOKEN : T_TOKEN;
 			struct captured *c;
 
-			c = typed_packet(i, kind[4] == 'r' ? 5 : 11);
+			c = typed_packet(i, t);
 			if (!c)
 				break;
 			memcpy(p, c->buf, c->len);
 			len = c->len;
+			/* The identity opens the TOKEN body. */
+			if (!strcmp(kind, "stolentoken") &&
+			    len >= sizeof(struct wire_hdr) + 16) {
+				memset(p + sizeof(struct wire_hdr), 0, 16);
+				memcpy(p + sizeof(struct wire_hdr), "thief", 5);
+			}
 		} else if (!strcmp(kind, "clear")) {
 			static const __u8 t[] = { T_ORDER, 3, 4, 9 };
 			struct wire_hdr *h = (void *)p;
@@ -613,12 +655,14 @@ static void usage(void)
 "                   [-F NO] [-n N] [-S SEED] [KIND...]\n"
 "  KIND: trunc shortbody version session type oversize random replay notmember\n"
 "        sealed flags flood farorder fakeview tamper tamperhdr clear joinreq\n"
-"        joinsack\n"
+"        joinsack jointoken token stolentoken\n"
 "  -w MS   capture group traffic for MS ms first (needed by type, oversize,\n"
 "          replay, notmember, sealed, flags, flood; session-dependent kinds\n"
 "          then use the real session)\n"
 "  -W FILE save what was captured; -R FILE use it instead of capturing\n"
-"  -F NO   capture only the packets member NO sent\n");
+"  -F NO   capture only the packets member NO sent\n"
+"  -T LIST capture only packets of these types (comma-separated numbers),\n"
+"          at most 16 of each\n");
 	exit(1);
 }
 
@@ -629,7 +673,7 @@ int main(int argc, char **argv)
 	int c, count = 20, wait_ms = 0, one = 1, i;
 
 	port = LSGC_TEST_DEFAULT_PORT;
-	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:W:R:F:")) != -1) {
+	while ((c = getopt(argc, argv, "g:p:i:s:w:n:S:W:R:F:T:")) != -1) {
 		switch (c) {
 		case 'g': group = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -641,6 +685,23 @@ int main(int argc, char **argv)
 		case 'W': save = optarg; break;
 		case 'R': load = optarg; break;
 		case 'F': only_sender = strtoul(optarg, NULL, 0); break;
+		case 'T': {
+			char *t = optarg, *end;
+			unsigned long v;
+
+			for (;;) {
+				v = strtoul(t, &end, 0);
+				if (end == t || v >= 32)
+					usage();
+				only_types |= 1u << v;
+				if (*end != ',')
+					break;
+				t = end + 1;
+			}
+			if (*end)
+				usage();
+			break;
+		}
 		default: usage();
 		}
 	}

@@ -14,7 +14,10 @@
 # as sealed under an epoch nobody holds (drop_unknown_epoch).  A rogue
 # KDC answers a join first with the pair key and MAC of another nonce
 # (refused: kdc_rejected, the request stays open), then rightly (the
-# joiner is admitted).  The group keeps its total order throughout.
+# joiner is granted a token and admitted on it).  The joiner's token,
+# presented under another identity, is a forgery everywhere (drop_auth),
+# and replayed a view later opens nowhere (drop_unknown_epoch).  The
+# group keeps its total order throughout.
 . "$(dirname "$0")/group_lib.sh"
 
 KDC=${LSGC_KDC:-$LSGC_REPO/userspace/kdc/lsgc-kdc}
@@ -29,7 +32,7 @@ declare -A want=(
 )
 drops=(drop_malformed drop_version drop_session drop_not_member drop_duplicate
 	drop_auth drop_backlog drop_nomem drop_stale drop_replay drop_unknown_epoch)
-ktap_plan $((12 + ${#kinds[@]}))
+ktap_plan $((14 + ${#kinds[@]}))
 grp_init 5
 grp_sysctl_all heartbeat_timeout_ms "$HBT" || exit 1
 grp_sysctl_all join_timeout_ms $((6000 * GRP_SCALE)) || exit 1
@@ -37,7 +40,7 @@ grp_sysctl_all join_timeout_ms $((6000 * GRP_SCALE)) || exit 1
 DB=$W/kdc.db
 kdc_k() { "$KDC" "$@" --ops 1 --mem 8388608; }
 declare -A KEY
-for id in s1 s2 r1 j1 j2; do
+for id in s1 s2 r1 j1 j2 j3; do
 	kdc_k register -d "$DB" -i "$id" --passphrase-fd 3 3<<<"pw $id" >/dev/null
 	KEY[$id]=$(kdc_k key -i "$id" --passphrase-fd 3 3<<<"pw $id")
 done 2>/dev/null
@@ -137,8 +140,9 @@ ip netns exec "$(grp_ns 1)" python3 "$GRP_DIR/rogue_kdc.py" "$KDC" "$DB" \
 ROGUE=$!
 lsgc_wait_for 20 grep -q listening "$W/rogue.out"
 rej0=$(grp_stat 1 kdc_rejected)
-# Capture j1's admission as it happens, for the replays below.
-inject -w $((6000 * GRP_SCALE)) -W "$W/joincap" >/dev/null 2>&1 &
+# Capture j1's join as it happens, for the replays below: its JOIN_REQs,
+# the JOIN_TOKEN, its TOKENs and the JOIN_SACK (the first 16 of each).
+inject -w $((6000 * GRP_SCALE)) -T 5,11,13,14 -W "$W/joincap" >/dev/null 2>&1 &
 CAP=$!
 sleep 1
 grp_member j1 5 -K "${KEY[j1]}" -n 1 -X j1:1 -H -t 300000
@@ -172,7 +176,25 @@ kill "$SILENT" 2>/dev/null; wait "$SILENT" 2>/dev/null
 
 # Replayed admissions gain nothing: the leader answers a JOIN_REQ of a
 # member that already speaks with nothing (drop_duplicate), and a copy
-# of the sealed admission is a replay of the leader's packet everywhere.
+# of the sealed token grant or admission is a replay of the leader's
+# packet everywhere.
+sealed_replay() {
+	local kind=$1 line n i d bad=
+	snapshot b
+	line=$(inject -R "$W/joincap" -n "$K" "$kind") || return 1
+	echo "# $line"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# no $kind captured"; return 1; }
+	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_replay "$n"
+	snapshot a
+	for i in 1 2 3; do
+		d=$(delta b a "$i" drop_replay)
+		[ "$d" = "$n" ] || bad+=" ns$i: $kind drop_replay +$d, want +$n;"
+		d=$(delta b a "$i" drop_auth+drop_malformed+drop_not_member)
+		[ "$d" = 0 ] || bad+=" ns$i: $kind other drops +$d;"
+	done
+	[ -z "$bad" ] || { echo "#$bad"; return 1; }
+}
 joinreplay() {
 	local line n v0 v1 i d bad=
 	v0=$(grp_count s1 'V ')
@@ -184,25 +206,61 @@ joinreplay() {
 	lsgc_wait_for $((10 * GRP_SCALE)) test "$(now_delta b 1 drop_duplicate)" -ge "$n"
 	d=$(now_delta b 1 drop_duplicate)
 	[ "$d" = "$n" ] || bad+=" leader: drop_duplicate +$d, want +$n;"
-	snapshot b
-	line=$(inject -R "$W/joincap" -n "$K" joinsack) || return 1
-	echo "# $line"
-	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
-	[ "${n:-0}" -gt 0 ] || { echo "# no JOIN_SACK captured"; return 1; }
-	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_replay "$n"
-	snapshot a
-	for i in 1 2 3; do
-		d=$(delta b a "$i" drop_replay)
-		[ "$d" = "$n" ] || bad+=" ns$i: drop_replay +$d, want +$n;"
-		d=$(delta b a "$i" drop_auth+drop_malformed+drop_not_member)
-		[ "$d" = 0 ] || bad+=" ns$i: other drops +$d;"
-	done
+	sealed_replay joinsack || bad+=" (joinsack);"
+	sealed_replay jointoken || bad+=" (jointoken);"
 	sleep 1
 	v1=$(grp_count s1 'V ')
 	[ "$v0" = "$v1" ] || bad+=" views $v0 -> $v1;"
 	[ -z "$bad" ] || { echo "#$bad"; return 1; }
 }
-ktap_check "replayed JOIN_REQ and JOIN_SACK: refused, no view change" joinreplay
+ktap_check "replayed JOIN_REQ, JOIN_TOKEN and JOIN_SACK: refused, no view change" joinreplay
+
+# A stolen token: j3 (namespace 5) is granted its token, but the leader's
+# host never hears j3's own TOKENs (a tc filter drops them), so j3 stays
+# a candidate with a token of the current view.  The injector captures
+# that token and presents it under another identity: the token covers
+# the identity, so every member counts a forgery, nobody is admitted,
+# and j3 runs out of time (ETIMEDOUT).
+ip netns exec "$(grp_ns 1)" "$KDC" serve --relay "$(lsgc_ns_ip4 5):7070" \
+	>"$W/kdc2.out" 2>"$W/kdc2.err" &
+KDCPID=$!
+lsgc_wait_for 20 grep -q serving "$W/kdc2.out"
+stolen() {
+	local line n v0 v1 i d bad= ns1
+	ns1=$(grp_ns 1)
+	ip netns exec "$ns1" tc qdisc add dev eth0 ingress &&
+	ip netns exec "$ns1" tc filter add dev eth0 parent ffff: protocol ip \
+		u32 match ip src "$(lsgc_ns_ip4 5)/32" match ip protocol 17 0xff \
+		match u8 14 0xff at 29 action drop ||
+		{ echo "# tc filter failed"; return 1; }
+	inject -w $((4000 * GRP_SCALE)) -T 14 -W "$W/tokcap" >/dev/null 2>&1 &
+	local cap=$!
+	sleep 1
+	v0=$(grp_stat 1 views_installed)
+	grp_member j3 5 -K "${KEY[j3]}" -t 60000
+	wait "$cap" || { echo "# no TOKEN of j3 captured"; return 1; }
+	snapshot b
+	line=$(inject -R "$W/tokcap" -n "$K" stolentoken) || return 1
+	echo "# $line"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# no TOKEN captured"; return 1; }
+	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_auth "$n"
+	snapshot a
+	for i in 1 2 3; do
+		d=$(delta b a "$i" drop_auth)
+		[ "$d" = "$n" ] || bad+=" ns$i: drop_auth +$d, want +$n;"
+		d=$(delta b a "$i" drop_replay+drop_malformed+drop_not_member+drop_duplicate)
+		[ "$d" = 0 ] || bad+=" ns$i: other drops +$d;"
+	done
+	grp_reap j3 60
+	grep -q "join (seq): .* (ETIMEDOUT)" "$W/j3.err" ||
+		bad+=" j3: $(tail -n 2 "$W/j3.err" | tr '\n' ' ');"
+	v1=$(grp_stat 1 views_installed)
+	[ "$v0" = "$v1" ] || bad+=" views_installed $v0 -> $v1;"
+	ip netns exec "$ns1" tc qdisc del dev eth0 ingress
+	[ -z "$bad" ] || { echo "#$bad"; return 1; }
+}
+ktap_check "a stolen token under another identity: drop_auth everywhere, no join" stolen
 
 # Two views later (j1 joined; now j1 leaves) and past the grace period of
 # the old keys, the first capture opens nowhere.
@@ -263,6 +321,24 @@ stale() {
 	[ -z "$bad" ] || { echo "#$bad"; return 1; }
 }
 ktap_check "packets of a view two keys ago: drop_unknown_epoch, exactly" stale
+stale_token() {
+	local line n i d bad=
+	snapshot b
+	line=$(inject -R "$W/joincap" -n "$K" token) || return 1
+	echo "# $line"
+	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
+	[ "${n:-0}" -gt 0 ] || { echo "# no TOKEN captured"; return 1; }
+	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_unknown_epoch "$n"
+	snapshot a
+	for i in 1 2 3; do
+		d=$(delta b a "$i" drop_unknown_epoch)
+		[ "$d" = "$n" ] || bad+=" ns$i: drop_unknown_epoch +$d, want +$n;"
+		d=$(delta b a "$i" drop_auth+drop_replay+drop_duplicate)
+		[ "$d" = 0 ] || bad+=" ns$i: drop_auth+drop_replay+drop_duplicate +$d;"
+	done
+	[ -z "$bad" ] || { echo "#$bad"; return 1; }
+}
+ktap_check "j1's token replayed two views later: drop_unknown_epoch, exactly" stale_token
 
 all=(s1 s2 r1)
 ktap_check "members delivered everything" grp_wait_all done 240 "${all[@]}"
