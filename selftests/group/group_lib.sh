@@ -368,6 +368,11 @@ grp_diag_stats_all() {
 			"groups $(ip -n "$(grp_ns "$i")" maddr show dev eth0 |
 			awk '$1 ~ /^inet/ { printf "%s ", $2 }')"
 	done
+	# The per-CPU backlog every veth packet passes (netdev_max_backlog):
+	# its drops are no namespace's.
+	local d=0 x
+	while read -r _ x _; do d=$((d + 0x$x)); done </proc/net/softnet_stat
+	ktap_diag "softnet backlog drops (all CPUs, since boot): $d"
 	return 0
 }
 
