@@ -49,13 +49,18 @@ kml_start
 grp_init "$nns"
 # Joins are bounded by their deadline: keep the default one (timeout_ms 0)
 # short, so that a join holding its socket's lock cannot stall the other
-# threads' calls on that socket anywhere near the watchdog's 10 s.
+# threads' calls on that socket anywhere near the watchdog's 10 s.  The
+# watchdog and the forked children's deadline (3 s: a LEAVE lingers up to
+# 2 s) scale with the kernel's speed.
 grp_sysctl_all join_timeout_ms 1500 || true
 
 declare -A EXPID
+# Beyond the exerciser's own alarm (its time plus 4 watchdogs plus 30 s).
+limit=$((secs + 40 * GRP_SCALE + 60))
 for ((i = 1; i <= nns; i++)); do
-	ip netns exec "$(grp_ns "$i")" timeout -k 5 $((secs + 90)) "$EX" \
+	ip netns exec "$(grp_ns "$i")" timeout -k 5 "$limit" "$EX" \
 		-s $((seed + i)) -d "$secs" -t "$threads" -I "n$i" -i eth0 \
+		-W $((10 * GRP_SCALE)) -A $((3 * GRP_SCALE)) \
 		>"$W/ex$i.log" 2>&1 &
 	EXPID[$i]=$!
 done
@@ -66,7 +71,7 @@ for ((i = 1; i <= nns; i++)); do
 	desc="lsgc_exercise in $(grp_ns "$i") (seed $((seed + i)))"
 	case $rc in
 	0) ktap_ok "$desc" ;;
-	124|137) ktap_fail "$desc" "killed by timeout after $((secs + 90)) s: it hung" ;;
+	124|137) ktap_fail "$desc" "killed by timeout after $limit s: it hung" ;;
 	134) ktap_fail "$desc" "aborted (the watchdog saw a call blocked)" ;;
 	*) ktap_fail "$desc" "exit status $rc" ;;
 	esac

@@ -116,6 +116,7 @@ static struct {
 	int port;
 	int fds;
 	int watchdog_s;
+	int child_s;
 	bool faults;
 	bool verbose;
 } o = {
@@ -127,6 +128,7 @@ static struct {
 	.port = 7300,
 	.fds = 12,
 	.watchdog_s = 10,
+	.child_s = 3,
 };
 
 static int family;			/* AF_LSGC in force */
@@ -1994,7 +1996,7 @@ static void op_fork(struct worker *w)
 		char b[512] = { 0 };
 		int s;
 
-		alarm(3);
+		alarm(o.child_s);
 		if (what == 0)
 			setsockopt(fd, SOL_LSGC, LSGC_LEAVE, NULL, 0);
 		else if (what == 1)
@@ -2016,9 +2018,9 @@ static void op_fork(struct worker *w)
 	end(w);
 	account(w, OP_FORK, "", NOFD, pid, errno, &ok);
 	if (pid > 0 && (!WIFEXITED(st) || WEXITSTATUS(st)))
-		violation(w, "forked child ended with status %#x%s", st,
-			  WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ?
-			  " (blocked 3 s)" : "");
+		violation(w, "forked child ended with status %#x%s (alarm %d s)",
+			  st, WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ?
+			  " (blocked)" : "", o.child_s);
 }
 
 static void on_sigusr1(int sig)
@@ -2256,6 +2258,8 @@ static void usage(void)
 "  -p PORT     port of the first group (default 7300)\n"
 "  -F FDS      AF_LSGC descriptors at most (1-%d, default 12)\n"
 "  -W SECONDS  a call blocked this long aborts the run (default 10)\n"
+"  -A SECONDS  a forked child (LEAVE, send, a netlink dump) must be done\n"
+"              within this (default 3; LEAVE lingers up to 2 s)\n"
 "  -f          allocations may fail (fault injection): ENOMEM/ENOBUFS ok\n"
 "  -v          print the errno histogram of every call\n",
 		MAX_THREADS, MAX_FDS);
@@ -2322,7 +2326,7 @@ int main(int argc, char **argv)
 	bool seeded = false;
 	int c, i, fails = 0;
 
-	while ((c = getopt(argc, argv, "s:d:t:i:I:g:p:F:W:fvh")) != -1) {
+	while ((c = getopt(argc, argv, "s:d:t:i:I:g:p:F:W:A:fvh")) != -1) {
 		switch (c) {
 		case 's': o.seed = strtoull(optarg, NULL, 0); seeded = true; break;
 		case 'd': o.seconds = atoi(optarg); break;
@@ -2333,6 +2337,7 @@ int main(int argc, char **argv)
 		case 'p': o.port = atoi(optarg); break;
 		case 'F': o.fds = atoi(optarg); break;
 		case 'W': o.watchdog_s = atoi(optarg); break;
+		case 'A': o.child_s = atoi(optarg); break;
 		case 'f': o.faults = true; break;
 		case 'v': o.verbose = true; break;
 		default: usage();
@@ -2340,7 +2345,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || o.threads < 1 || o.threads > MAX_THREADS ||
 	    o.fds < 1 || o.fds > MAX_FDS || o.groups < 1 ||
-	    o.groups > MAX_GROUPS || o.seconds < 1 || o.watchdog_s < 1 ||
+	    o.groups > MAX_GROUPS || o.seconds < 1 || o.watchdog_s < 1 || o.child_s < 1 ||
 	    strlen(o.tag) < 1 || strlen(o.tag) > LSGC_ID_LEN - 2 ||
 	    o.port < 1 || o.port > 65533)
 		usage();
