@@ -542,6 +542,8 @@ unsigned int lsgc_transport_mtu(struct lsgc_transport *t);
 unsigned int lsgc_transport_headroom(const struct lsgc_transport *t);
 
 /* seal.c */
+int lsgc_seal_for(struct lsgc_member *m, struct sk_buff *skb,
+		  struct lsgc_skey *k, unsigned int adlen, unsigned int len);
 int lsgc_seal(struct lsgc_member *m, struct sk_buff *skb);
 int lsgc_open(struct lsgc_transport *t, struct sk_buff *skb,
 	      const struct lsgc_hdr *h);

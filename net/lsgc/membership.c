@@ -270,12 +270,10 @@ static void lsgc_leader_send_sack(struct lsgc_member *m, struct lsgc_peer *p)
 {
 	size_t clear = sizeof(struct lsgc_wire_join_sack);
 	struct lsgc_wire_join_secret *sec;
-	struct lsgc_wire_hdr *w;
 	struct lsgc_join j = {
 		.nonce = p->join_nonce,
 	};
 	struct sk_buff *skb;
-	u64 counter;
 
 	memcpy(j.id, p->id, LSGC_ID_LEN);
 	memcpy(j.leader_id, m->id, LSGC_ID_LEN);
@@ -287,18 +285,10 @@ static void lsgc_leader_send_sack(struct lsgc_member *m, struct lsgc_peer *p)
 	lsgc_wire_put_join(skb->data + LSGC_HDR_LEN, LSGC_T_JOIN_SACK, &j);
 	sec = (void *)(skb->data + LSGC_HDR_LEN + clear);
 	*sec = p->secret;
-	counter = atomic64_inc_return(&m->tx_counter);
-	w = (void *)skb->data;
-	put_unaligned_be64(counter, &w->counter);
-	put_unaligned_be32(m->epoch, &w->epoch);
-	put_unaligned_be16(LSGC_HDR_SEALED, &w->flags);
-	if (!counter || lsgc_aead_crypt(p->join_key, true, m->self, counter,
-					skb->data, LSGC_HDR_LEN + clear,
-					sizeof(*sec))) {
+	if (lsgc_seal_for(m, skb, p->join_key, clear, sizeof(*sec))) {
 		kfree_skb(skb);
 		return;
 	}
-	LSGC_TX_CB(skb)->sealed = true;
 	lsgc_pkt_queue(m, skb);
 }
 

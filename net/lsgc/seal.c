@@ -82,6 +82,38 @@ int lsgc_seal(struct lsgc_member *m, struct sk_buff *skb)
 			       LSGC_TAG_LEN);
 }
 
+/**
+ * lsgc_seal_for - seal a packet for one joiner, under its admission's key
+ * @m: the leader, locked
+ * @skb: the packet, built, data at the header
+ * @k: the admission's key, K_join
+ * @adlen: bytes of the body after the header that stay in clear (they
+ *	are associated data, with the header)
+ * @len: bytes of the body sealed after them; the tag follows them, in
+ *	room the packet was built with
+ *
+ * JOIN_TOKEN and JOIN_SACK are sealed when they are built, with the
+ * leader's number and next counter as the nonce, and lsgc_seal() leaves
+ * them alone.
+ *
+ * Return: 0, or a negative errno after which the caller frees @skb.
+ */
+int lsgc_seal_for(struct lsgc_member *m, struct sk_buff *skb,
+		  struct lsgc_skey *k, unsigned int adlen, unsigned int len)
+{
+	struct lsgc_wire_hdr *w = (struct lsgc_wire_hdr *)skb->data;
+	u64 counter = atomic64_inc_return(&m->tx_counter);
+
+	if (!counter)
+		return -EOVERFLOW;
+	put_unaligned_be64(counter, &w->counter);
+	put_unaligned_be32(m->epoch, &w->epoch);
+	put_unaligned_be16(LSGC_HDR_SEALED, &w->flags);
+	LSGC_TX_CB(skb)->sealed = true;
+	return lsgc_aead_crypt(k, true, m->self, counter, skb->data,
+			       LSGC_HDR_LEN + adlen, len);
+}
+
 /* What lsgc_open() found for a packet's session. */
 enum lsgc_open_verdict {
 	LSGC_OPEN_NONE,		/* no local member is in the session */

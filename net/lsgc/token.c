@@ -117,12 +117,10 @@ static void lsgc_token_send_grant(struct lsgc_member *m, struct lsgc_cand *c)
 {
 	const size_t clear = sizeof(struct lsgc_wire_join_sack);
 	struct lsgc_wire_token_grant *g;
-	struct lsgc_wire_hdr *w;
 	struct lsgc_join j = {
 		.nonce = c->nonce,
 	};
 	struct sk_buff *skb;
-	u64 counter;
 
 	if (c->tok.view_id != m->view->id && lsgc_token_make(m, c))
 		return;
@@ -139,18 +137,10 @@ static void lsgc_token_send_grant(struct lsgc_member *m, struct lsgc_cand *c)
 	put_unaligned_be32(c->tok.leader, &g->leader);
 	put_unaligned_be64(c->tok.tcounter, &g->tcounter);
 	memcpy(g->token, c->tok.token, LSGC_TAG_LEN);
-	counter = atomic64_inc_return(&m->tx_counter);
-	w = (void *)skb->data;
-	put_unaligned_be64(counter, &w->counter);
-	put_unaligned_be32(m->epoch, &w->epoch);
-	put_unaligned_be16(LSGC_HDR_SEALED, &w->flags);
-	if (!counter || lsgc_aead_crypt(c->join_key, true, m->self, counter,
-					skb->data, LSGC_HDR_LEN + clear,
-					sizeof(*g))) {
+	if (lsgc_seal_for(m, skb, c->join_key, clear, sizeof(*g))) {
 		kfree_skb(skb);
 		return;
 	}
-	LSGC_TX_CB(skb)->sealed = true;
 	trace_lsgc_join(m, LSGC_TRACE_TOKEN_SENT, 0, c->id);
 	lsgc_pkt_queue(m, skb);
 }

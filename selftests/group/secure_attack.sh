@@ -104,12 +104,13 @@ reached() {
 		[ "$(now_delta "$1" "$i" "$2")" -ge "$3" ] || return 1
 	done
 }
-# exact KIND COUNTER: K packets of KIND, each counted once in COUNTER in
+# exact KIND COUNTER [FILE]: K packets of KIND (made from the capture
+# FILE, by default the group traffic's), each counted once in COUNTER in
 # every member namespace, no other drop counter moved.
 exact() {
-	local kind=$1 c=$2 n i d bad= line k
+	local kind=$1 c=$2 file=${3:-$W/captured} n i d bad= line k
 	snapshot b
-	line=$(inject -R "$W/captured" -n "$K" "$kind") ||
+	line=$(inject -R "$file" -n "$K" "$kind") ||
 		{ echo "# lsgc_inject $kind failed: $line"; return 1; }
 	echo "# $line"
 	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
@@ -178,23 +179,6 @@ kill "$SILENT" 2>/dev/null; wait "$SILENT" 2>/dev/null
 # member that already speaks with nothing (drop_duplicate), and a copy
 # of the sealed token grant or admission is a replay of the leader's
 # packet everywhere.
-sealed_replay() {
-	local kind=$1 line n i d bad=
-	snapshot b
-	line=$(inject -R "$W/joincap" -n "$K" "$kind") || return 1
-	echo "# $line"
-	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
-	[ "${n:-0}" -gt 0 ] || { echo "# no $kind captured"; return 1; }
-	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_replay "$n"
-	snapshot a
-	for i in 1 2 3; do
-		d=$(delta b a "$i" drop_replay)
-		[ "$d" = "$n" ] || bad+=" ns$i: $kind drop_replay +$d, want +$n;"
-		d=$(delta b a "$i" drop_auth+drop_malformed+drop_not_member)
-		[ "$d" = 0 ] || bad+=" ns$i: $kind other drops +$d;"
-	done
-	[ -z "$bad" ] || { echo "#$bad"; return 1; }
-}
 joinreplay() {
 	local line n v0 v1 i d bad=
 	v0=$(grp_count s1 'V ')
@@ -206,8 +190,8 @@ joinreplay() {
 	lsgc_wait_for $((10 * GRP_SCALE)) test "$(now_delta b 1 drop_duplicate)" -ge "$n"
 	d=$(now_delta b 1 drop_duplicate)
 	[ "$d" = "$n" ] || bad+=" leader: drop_duplicate +$d, want +$n;"
-	sealed_replay joinsack || bad+=" (joinsack);"
-	sealed_replay jointoken || bad+=" (jointoken);"
+	exact joinsack drop_replay "$W/joincap" || bad+=" (joinsack);"
+	exact jointoken drop_replay "$W/joincap" || bad+=" (jointoken);"
 	sleep 1
 	v1=$(grp_count s1 'V ')
 	[ "$v0" = "$v1" ] || bad+=" views $v0 -> $v1;"
@@ -304,41 +288,10 @@ former() {
 }
 ktap_check "a former member's packets after it left: refused everywhere, exactly" former
 sleep $(( (2 * HBT + 999) / 1000 ))
-stale() {
-	local line n i d bad=
-	snapshot b
-	line=$(inject -R "$W/captured" -n "$K" replay) || return 1
-	echo "# $line"
-	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
-	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_unknown_epoch "$n"
-	snapshot a
-	for i in 1 2 3; do
-		d=$(delta b a "$i" drop_unknown_epoch)
-		[ "$d" = "$n" ] || bad+=" ns$i: drop_unknown_epoch +$d, want +$n;"
-		d=$(delta b a "$i" drop_auth+drop_replay)
-		[ "$d" = 0 ] || bad+=" ns$i: drop_auth+drop_replay +$d;"
-	done
-	[ -z "$bad" ] || { echo "#$bad"; return 1; }
-}
-ktap_check "packets of a view two keys ago: drop_unknown_epoch, exactly" stale
-stale_token() {
-	local line n i d bad=
-	snapshot b
-	line=$(inject -R "$W/joincap" -n "$K" token) || return 1
-	echo "# $line"
-	n=$(awk '$1 == "inject" { print $3 }' <<<"$line")
-	[ "${n:-0}" -gt 0 ] || { echo "# no TOKEN captured"; return 1; }
-	lsgc_wait_for $((10 * GRP_SCALE)) reached b drop_unknown_epoch "$n"
-	snapshot a
-	for i in 1 2 3; do
-		d=$(delta b a "$i" drop_unknown_epoch)
-		[ "$d" = "$n" ] || bad+=" ns$i: drop_unknown_epoch +$d, want +$n;"
-		d=$(delta b a "$i" drop_auth+drop_replay+drop_duplicate)
-		[ "$d" = 0 ] || bad+=" ns$i: drop_auth+drop_replay+drop_duplicate +$d;"
-	done
-	[ -z "$bad" ] || { echo "#$bad"; return 1; }
-}
-ktap_check "j1's token replayed two views later: drop_unknown_epoch, exactly" stale_token
+ktap_check "packets of a view two keys ago: drop_unknown_epoch, exactly" \
+	exact replay drop_unknown_epoch
+ktap_check "j1's token replayed two views later: drop_unknown_epoch, exactly" \
+	exact token drop_unknown_epoch "$W/joincap"
 
 all=(s1 s2 r1)
 ktap_check "members delivered everything" grp_wait_all done 240 "${all[@]}"
