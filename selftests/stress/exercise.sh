@@ -50,8 +50,9 @@ grp_init "$nns"
 # Joins are bounded by their deadline: keep the default one (timeout_ms 0)
 # short, so that a join holding its socket's lock cannot stall the other
 # threads' calls on that socket anywhere near the watchdog's 10 s.  The
-# watchdog and the forked children's deadline (3 s: a LEAVE lingers up to
-# 2 s) scale with the kernel's speed.
+# watchdog and the forked children's deadline (7 s: a LEAVE lingers up to
+# SO_LINGER's time, which the exerciser sets to 4 s at most) scale with
+# the kernel's speed.
 grp_sysctl_all join_timeout_ms 1500 || true
 
 declare -A EXPID
@@ -60,7 +61,7 @@ limit=$((secs + 40 * GRP_SCALE + 60))
 for ((i = 1; i <= nns; i++)); do
 	ip netns exec "$(grp_ns "$i")" timeout -k 5 "$limit" "$EX" \
 		-s $((seed + i)) -d "$secs" -t "$threads" -I "n$i" -i eth0 \
-		-W $((10 * GRP_SCALE)) -A $((3 * GRP_SCALE)) \
+		-W $((10 * GRP_SCALE)) -A $((7 * GRP_SCALE)) \
 		>"$W/ex$i.log" 2>&1 &
 	EXPID[$i]=$!
 done

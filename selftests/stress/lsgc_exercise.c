@@ -128,7 +128,10 @@ static struct {
 	.port = 7300,
 	.fds = 12,
 	.watchdog_s = 10,
-	.child_s = 3,
+	/* A LEAVE lingers up to SO_LINGER's time, which op_setsockopt()
+	 * sets to at most 4 s; then a netlink dump.
+	 */
+	.child_s = 7,
 };
 
 static int family;			/* AF_LSGC in force */
@@ -2259,7 +2262,8 @@ static void usage(void)
 "  -F FDS      AF_LSGC descriptors at most (1-%d, default 12)\n"
 "  -W SECONDS  a call blocked this long aborts the run (default 10)\n"
 "  -A SECONDS  a forked child (LEAVE, send, a netlink dump) must be done\n"
-"              within this (default 3; LEAVE lingers up to 2 s)\n"
+"              within this (default 7: a LEAVE lingers up to SO_LINGER's\n"
+"              time, here at most 4 s)\n"
 "  -f          allocations may fail (fault injection): ENOMEM/ENOBUFS ok\n"
 "  -v          print the errno histogram of every call\n",
 		MAX_THREADS, MAX_FDS);
