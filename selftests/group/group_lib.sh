@@ -356,7 +356,8 @@ grp_diag_stats_all() {
 		ktap_diag "ns $i udp: $(ip netns exec "$(grp_ns "$i")" nstat -asz \
 			UdpInDatagrams UdpRcvbufErrors Udp6RcvbufErrors \
 			UdpNoPorts UdpInErrors UdpIgnoredMulti IpInReceives \
-			IpInDiscards IpInAddrErrors IpExtInMcastPkts 2>/dev/null |
+			IpInDiscards IpInAddrErrors IpExtInMcastPkts \
+			TcpExtIPReversePathFilter 2>/dev/null |
 			awk '!/^#/ && ($2 != 0 || $1 == "UdpInDatagrams") {
 				printf "%s %s ", $1, $2 }')"
 		# ... or earlier: the device, or a multicast group it left.
