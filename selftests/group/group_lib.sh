@@ -52,6 +52,7 @@ grp_init() {
 	lsgc_modprobe veth bridge sch_netem
 	lsgc_ns_create "$GRP_NS_N" "$GRP_PREFIX" ||
 		{ echo "# cannot create namespaces"; exit 1; }
+	grp_drops_start
 	# A slow kernel (the debug lane scales timeouts) delays heartbeats
 	# and join answers past the defaults: scale the failure detector
 	# alike, so that only real silence expels.  Tests that set their own
@@ -240,11 +241,38 @@ grp_cleanup() {
 		kill -KILL "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	grp_drops_stop
 	lsgc_ns_destroy "$GRP_PREFIX"
 	if [ "${_ktap_fail:-0}" != 0 ] && [ -n "$W" ]; then
 		grp_save_logs
 	fi
 	[ -n "$W" ] && rm -rf "$W"
+}
+
+# Where the kernel drops packets, for the diagnostics: a histogram of
+# every skb:kfree_skb by call site and drop reason (no trace buffer is
+# filled; the trigger only counts).  Absent tracefs, nothing is counted.
+GRP_DROPS_HIST='hist:keys=location.sym,reason:size=512'
+GRP_DROPS_EV=/sys/kernel/tracing/events/skb/kfree_skb
+grp_drops_start() {
+	[ -w "$GRP_DROPS_EV/trigger" ] || return 0
+	echo "$GRP_DROPS_HIST" >"$GRP_DROPS_EV/trigger" 2>/dev/null &&
+		GRP_DROPS_ON=1
+}
+
+grp_drops_stop() {
+	[ -n "$GRP_DROPS_ON" ] || return 0
+	echo "!$GRP_DROPS_HIST" >"$GRP_DROPS_EV/trigger" 2>/dev/null
+	GRP_DROPS_ON=
+}
+
+# grp_drops_show: the busiest drop sites so far, one line.
+grp_drops_show() {
+	[ -n "$GRP_DROPS_ON" ] || return 0
+	ktap_diag "kfree_skb by site (all namespaces): $(grep '^{' \
+		"$GRP_DROPS_EV/hist" 2>/dev/null |
+		sed -E 's/.*location: *\[[0-9a-f]+\] *([^ ,]+) *, *reason: *([0-9]+) *\} *hitcount: *([0-9]+).*/\3 \1\/\2/' |
+		sort -rn | head -n 8 | tr '\n' ';')"
 }
 
 # grp_diag NAME...: the end of each member's stderr and log, on failure.
@@ -368,7 +396,15 @@ grp_diag_stats_all() {
 			awk '/TX:/ { getline; printf "tx %s drop %s", $2, $4 }')" \
 			"groups $(ip -n "$(grp_ns "$i")" maddr show dev eth0 |
 			awk '$1 ~ /^inet/ { printf "%s ", $2 }')"
+		# The IPv4 groups of eth0 with their users, and any source
+		# filter: what ip_check_mc_rcu() decides on.
+		ktap_diag "ns $i igmp: $(ip netns exec "$(grp_ns "$i")" \
+			awk '/eth0/ { e = 1; next } /^[0-9]/ { e = 0 }
+			     e { printf "%s users %s; ", $1, $2 }' /proc/net/igmp) \
+			mcfilter: $(ip netns exec "$(grp_ns "$i")" \
+			tail -n +2 /proc/net/mcfilter | tr -s ' ' | tr '\n' ';')"
 	done
+	grp_drops_show
 	# The per-CPU backlog every veth packet passes (netdev_max_backlog):
 	# its drops are no namespace's.
 	local d=0 x
