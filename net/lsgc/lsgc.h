@@ -418,6 +418,7 @@ struct lsgc_member {
 	u64 next_seq;
 	bool bind_blocked;
 	unsigned long full_since;
+	u64 full_stable;	/* the stable point full_since saw */
 	bool view_pending;
 	unsigned long stranger_expel_at;
 	struct sk_buff *order_skb;

@@ -1112,12 +1112,21 @@ static void lsgc_leader_tick(struct lsgc_member *m, unsigned long now,
 		m->full_since = 0;
 		return;
 	}
-	if (!m->full_since) {
+	/* Stuck means full with the stable point standing still.  A group
+	 * that moved on since (its backlog may fill again between two
+	 * ticks, as when a leader that stopped reading catches up and
+	 * binds a burst at once) starts a new count.
+	 */
+	laggard = lsgc_leader_laggard(m);
+	if (!m->full_since || m->full_stable != m->stable || !laggard) {
+		/* Without a laggard the leader's own application is what
+		 * holds the group back: the count starts once it is not.
+		 */
 		m->full_since = now;
+		m->full_stable = m->stable;
 		return;
 	}
-	laggard = lsgc_leader_laggard(m);
-	if (laggard && time_after(now, m->full_since + 4 * timeout) &&
+	if (time_after(now, m->full_since + 4 * timeout) &&
 	    time_after(now, laggard->progress + 8 * timeout)) {
 		lsgc_stat_inc(m->ln, m, LSGC_STAT_EXPELLED_STUCK);
 		m->full_since = now;

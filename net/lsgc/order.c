@@ -145,8 +145,11 @@ void lsgc_msg_free(struct lsgc_member *m, struct lsgc_msg *msg)
 	m->nmsgs--;
 	m->store_bytes -= msg->charged;
 	atomic_long_sub(msg->charged, &lsgc_store_global);
+	/* Not a drop: a stored message ends here once it is stable, or
+	 * with its membership (drop monitors count kfree_skb()).
+	 */
 	for (i = 0; i < msg->nfrags; i++)
-		kfree_skb(msg->frags[i]);
+		consume_skb(msg->frags[i]);
 	kfree(msg);
 }
 
@@ -1051,6 +1054,6 @@ void lsgc_order_destroy(struct lsgc_member *m)
 		lsgc_msg_free(m, msg);
 	WARN_ON_ONCE(m->store_bytes);
 	xa_destroy(&m->order);
-	kfree_skb(m->order_skb);
+	consume_skb(m->order_skb);
 	m->order_skb = NULL;
 }

@@ -258,9 +258,27 @@ grp_drops_start() {
 	[ -w "$GRP_DROPS_EV/trigger" ] || return 0
 	echo "$GRP_DROPS_HIST" >"$GRP_DROPS_EV/trigger" 2>/dev/null &&
 		GRP_DROPS_ON=1
+	# What IPv4 multicast reception decides, by return value: whether
+	# the group is the interface's (ip_check_mc_rcu, 0 = not ours) and
+	# whether the source is acceptable (ip_mc_validate_source, errno).
+	local k=/sys/kernel/tracing/kprobe_events f
+	[ -w "$k" ] || return 0
+	for f in ip_check_mc_rcu ip_mc_validate_source; do
+		echo "r:lsgc_$f $f ret=\$retval:s32" >>"$k" 2>/dev/null &&
+			echo 'hist:keys=ret' \
+			>"/sys/kernel/tracing/events/kprobes/lsgc_$f/trigger" 2>/dev/null &&
+			GRP_DROPS_KP+=" $f"
+	done
 }
 
 grp_drops_stop() {
+	local f
+	for f in $GRP_DROPS_KP; do
+		echo '!hist:keys=ret' \
+			>"/sys/kernel/tracing/events/kprobes/lsgc_$f/trigger" 2>/dev/null
+		echo "-:lsgc_$f" >>/sys/kernel/tracing/kprobe_events 2>/dev/null
+	done
+	GRP_DROPS_KP=
 	[ -n "$GRP_DROPS_ON" ] || return 0
 	echo "!$GRP_DROPS_HIST" >"$GRP_DROPS_EV/trigger" 2>/dev/null
 	GRP_DROPS_ON=
@@ -271,8 +289,14 @@ grp_drops_show() {
 	[ -n "$GRP_DROPS_ON" ] || return 0
 	ktap_diag "kfree_skb by site (all namespaces): $(grep '^{' \
 		"$GRP_DROPS_EV/hist" 2>/dev/null |
-		sed -E 's/.*location: *\[[0-9a-f]+\] *([^ ,]+) *, *reason: *([0-9]+) *\} *hitcount: *([0-9]+).*/\3 \1\/\2/' |
+		sed -E 's/.*location: *\[[0-9a-f]+\] *([^,]*[^ ,]) *, *reason: *([0-9]+) *\} *hitcount: *([0-9]+).*/\3 \1\/\2/' |
 		sort -rn | head -n 8 | tr '\n' ';')"
+	local f
+	for f in $GRP_DROPS_KP; do
+		ktap_diag "$f returned (all namespaces): $(sed -nE \
+			's/^\{ *ret: *(-?[0-9]+) *\} *hitcount: *([0-9]+).*/\1:\2/p' \
+			"/sys/kernel/tracing/events/kprobes/lsgc_$f/hist" | tr '\n' ' ')"
+	done
 }
 
 # grp_diag NAME...: the end of each member's stderr and log, on failure.
@@ -402,8 +426,15 @@ grp_diag_stats_all() {
 			awk '/eth0/ { e = 1; next } /^[0-9]/ { e = 0 }
 			     e { printf "%s users %s; ", $1, $2 }' /proc/net/igmp) \
 			mcfilter: $(ip netns exec "$(grp_ns "$i")" \
-			tail -n +2 /proc/net/mcfilter | tr -s ' ' | tr '\n' ';')"
+			tail -n +2 /proc/net/mcfilter | tr -s ' ' | tr '\n' ';') \
+			udp sockets (local rx_queue drops): $(ip netns exec \
+			"$(grp_ns "$i")" awk 'NR > 1 { split($5, q, ":");
+			printf "%s %s %s; ", $2, q[2], $13 }' /proc/net/udp)"
 	done
+	# The bridge's namespace receives every packet too and drops it at
+	# IP (br0 has no group): the baseline of the counts below.
+	ktap_diag "hub: $(ip netns exec "$GRP_HUB" nstat -asz IpInReceives \
+		2>/dev/null | awk '!/^#/ { printf "%s %s ", $1, $2 }')"
 	grp_drops_show
 	# The per-CPU backlog every veth packet passes (netdev_max_backlog):
 	# its drops are no namespace's.

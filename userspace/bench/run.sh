@@ -6,6 +6,10 @@
 # run (run it with scripts/vm/run.sh --run userspace/bench/run.sh).  One
 # sender, two receivers, each in its own namespace on one bridge.  Prints
 # the rates and their ratios; the benchmark issue makes it rigorous.
+#
+#   BENCH_ROUNDS="insecure gcm chacha"   the AF_LSGC rounds to run
+#   BENCH_PERF=1   profile each AF_LSGC round (perf record -a, cpu-clock:
+#                  TCG has no PMU) and print its busiest symbols
 set -u
 B=$(cd "$(dirname "$0")" && pwd)
 . "$B/../../selftests/lib.sh"
@@ -53,7 +57,13 @@ lsgc_round() {
 	gcm) kl=key=${KEY[L]} kr=key=${KEY[R]} ks=key=${KEY[S]} ;;
 	chacha) kl=key=${KEY[L]} kr=key=${KEY[R]} ks=key=${KEY[S]} cf=chacha ;;
 	esac
-	local pids=()
+	local pids=() perf=
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -a -e cpu-clock -F 499 -o "$out/$tag.perf" \
+			>/dev/null 2>&1 &
+		perf=$!
+		sleep 1
+	fi
 	ns 1 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 L 3 0 "$SIZE" "$N" create $kl $cf >"$out/$tag.l1" &
 	pids+=($!)
 	wait_ready "$out/$tag.l1" joined
@@ -64,19 +74,28 @@ lsgc_round() {
 	pids+=($!)
 	wait "${pids[@]}"
 	sed "s/^/# $tag: /" "$out/$tag.l1" "$out/$tag.l3" | grep lsgc
+	if [ -n "$perf" ]; then
+		kill -INT "$perf"
+		wait "$perf"
+		perf report -i "$out/$tag.perf" --stdio --no-children \
+			--sort sym 2>/dev/null | grep -v '^#' | grep . |
+			head -n "${BENCH_PERF_TOP:-40}" | sed "s/^/# perf $tag: /"
+	fi
 }
-lsgc_round insecure $P
-lsgc_round gcm $((P + 1))
-lsgc_round chacha $((P + 2))
+port=$P
+for tag in ${BENCH_ROUNDS:-insecure gcm chacha}; do
+	lsgc_round "$tag" $port
+	port=$((port + 1))
+done
 
 rate() { grep -h "^$1" "${@:2}" | sed 's/.*mbit_per_s=//' | sort -n | head -1; }
 count() { grep -h "^$1" "${@:2}" | sed 's/.*msgs=\([0-9]*\).*/\1/' | sort -n | head -1; }
 u=$(rate udp "$out"/u2 "$out"/u3)
 echo "# size=$SIZE count=$N"
 echo "# raw UDP multicast (slowest receiver): $u Mbit/s, delivered $(count udp "$out"/u2 "$out"/u3) of $N"
-li=$(rate lsgc "$out"/insecure.l1 "$out"/insecure.l3)
-for tag in insecure gcm chacha; do
+li=$(rate lsgc "$out"/insecure.l1 "$out"/insecure.l3 2>/dev/null)
+for tag in ${BENCH_ROUNDS:-insecure gcm chacha}; do
 	l=$(rate lsgc "$out/$tag.l1" "$out/$tag.l3")
 	echo "# AF_LSGC reliable $tag (slowest receiver): ${l:-0} Mbit/s, delivered $(count lsgc "$out/$tag.l1" "$out/$tag.l3") of $N in total order"
-	echo "#   ratio to raw UDP: $(echo "scale=2; ${l:-0} / $u" | bc); to insecure: $(echo "scale=2; ${l:-0} / $li" | bc)"
+	echo "#   ratio to raw UDP: $(echo "scale=2; ${l:-0} / $u" | bc); to insecure: $(echo "scale=2; ${l:-0} / ${li:-0}" | bc 2>/dev/null)"
 done
