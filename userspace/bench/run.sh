@@ -8,6 +8,8 @@
 # the rates and their ratios; the benchmark issue makes it rigorous.
 #
 #   BENCH_ROUNDS="insecure gcm chacha"   the AF_LSGC rounds to run
+#   BENCH_SYSCTL="window=256 backlog=1024"   net.lsgc settings of every
+#                  namespace
 #   BENCH_PERF=1   profile each AF_LSGC round (perf record -a, cpu-clock:
 #                  TCG has no PMU) and print its busiest symbols
 set -u
@@ -21,9 +23,23 @@ out=$(mktemp -d)
 trap 'lsgc_ns_destroy lsgc-b >/dev/null 2>&1; rm -rf "$out"' EXIT
 
 lsgc_loaded || lsgc_load || exit 1
+# The CPU's own AES, GHASH, ChaCha20 and Poly1305 code, which udev loads
+# on a real host from the CPU's features (the VM lane runs no udev):
+# without it the kernel seals with its portable C code.
+for mod in aesni_intel ghash_clmulni_intel chacha_x86_64 poly1305_x86_64; do
+	modprobe -q "$mod" 2>/dev/null || echo "# no $mod"
+done
+echo "# aead drivers: gcm(aes) $(awk '/^name/ { n = $3 } /^driver/ { d = $3 }
+	/^priority/ { if (n == "aes") print d }' /proc/crypto | head -n 1)"
 lsgc_modprobe veth bridge
 lsgc_ns_create 3 lsgc-b || exit 1
 ns() { ip netns exec "lsgc-b$1" "${@:2}"; }
+for kv in ${BENCH_SYSCTL:-}; do
+	for i in 1 2 3; do
+		ns "$i" sh -c "echo ${kv#*=} >/proc/sys/net/lsgc/${kv%%=*}" || exit 1
+	done
+	echo "# net.lsgc.$kv"
+done
 wait_ready() { local i; for i in $(seq 300); do grep -q "${2:-ready}" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 # Raw UDP multicast: what the network and this VM can carry at best.
@@ -58,18 +74,19 @@ lsgc_round() {
 	chacha) kl=key=${KEY[L]} kr=key=${KEY[R]} ks=key=${KEY[S]} cf=chacha ;;
 	esac
 	local pids=() perf=
-	if [ -n "${BENCH_PERF:-}" ]; then
-		perf record -a -e cpu-clock -F 499 -o "$out/$tag.perf" \
-			>/dev/null 2>&1 &
-		perf=$!
-		sleep 1
-	fi
 	ns 1 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 L 3 0 "$SIZE" "$N" create $kl $cf >"$out/$tag.l1" &
 	pids+=($!)
 	wait_ready "$out/$tag.l1" joined
 	ns 3 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 R 3 0 "$SIZE" "$N" $kr >"$out/$tag.l3" &
 	pids+=($!)
 	wait_ready "$out/$tag.l3" joined
+	# The profile covers the transfer, not the joins.
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -a -e cpu-clock -F 499 -o "$out/$tag.perf" \
+			>/dev/null 2>&1 &
+		perf=$!
+		sleep 0.5
+	fi
 	ns 2 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 S 3 "$N" "$SIZE" 0 $ks >"$out/$tag.l2" &
 	pids+=($!)
 	wait "${pids[@]}"
