@@ -85,7 +85,7 @@ lsgc_round() {
 		perf record -a -e cpu-clock -F 499 -o "$out/$tag.perf" \
 			>/dev/null 2>&1 &
 		perf=$!
-		sleep 0.5
+		sleep 2
 	fi
 	ns 2 timeout 300 "$B/lsgc_bench" lsgc $G "$port" eth0 S 3 "$N" "$SIZE" 0 $ks >"$out/$tag.l2" &
 	pids+=($!)
