@@ -17,6 +17,10 @@
  *   lsgc_fault proc                              the /proc/net/lsgc files
  *   group options: -g ADDR -p PORT -i IF -T MS (join timeout) -n MAX
  *   (fault points at most per call) -S FILE (status: joined, sent K)
+ *   -k STRIDE -o FIRST: only the points FIRST, FIRST + STRIDE, ... (1 <=
+ *   FIRST <= STRIDE; default 1 and 1, every point): on the debug kernel
+ *   a whole sweep of the joins takes half an hour, so faults.sh strides
+ *   and draws FIRST at random, and successive runs cover every point
  *
  * What must hold, whichever allocation fails:
  *  - a call fails with ENOMEM or ENOBUFS (socket(): ENFILE when the inode
@@ -65,12 +69,15 @@ static struct {
 	long members;
 	size_t size;
 	unsigned int max;
+	unsigned int stride, first;
 } o = {
 	.group = LSGC_TEST_DEFAULT_GROUP,
 	.port = LSGC_TEST_DEFAULT_PORT,
 	.timeout_ms = 10000,
 	.size = LSGC_MAX_MSG,
 	.max = 3000,
+	.stride = 1,
+	.first = 1,
 };
 
 static int family, nth_fd = -1, failures;
@@ -200,7 +207,7 @@ static int mode_join(void)
 	unsigned int n;
 
 	fill_req(&req);
-	for (n = 1; n <= o.max && !stop_sig; n++) {
+	for (n = o.first; n <= o.max && !stop_sig; n += o.stride) {
 		int fd, err = 0, serr = 0, st;
 		bool hit;
 
@@ -300,7 +307,7 @@ static int mode_send(void)
 	status("ready");
 
 	/* LSGC_VIEW copies the view under GFP_ATOMIC. */
-	for (n = 1; n <= o.max; n++) {
+	for (n = o.first; n <= o.max; n += o.stride) {
 		static unsigned char b[32 + 24 * 1024];
 		socklen_t l = sizeof(b);
 		bool hit;
@@ -316,7 +323,7 @@ static int mode_send(void)
 	}
 	print_hist("LSGC_VIEW", n);
 
-	for (n = 1; n <= o.max && !stop_sig; n++) {
+	for (n = o.first; n <= o.max && !stop_sig; n += o.stride) {
 		ssize_t r;
 		bool hit;
 
@@ -490,7 +497,7 @@ static int mode_dump(void)
 		char what[64];
 		unsigned int n;
 
-		for (n = 1; n <= o.max; n++) {
+		for (n = o.first; n <= o.max; n += o.stride) {
 			int msgs, r, again;
 			bool hit;
 
@@ -537,7 +544,7 @@ static int mode_proc(void)
 	for (f = 0; f < 2; f++) {
 		unsigned int n;
 
-		for (n = 1; n <= o.max; n++) {
+		for (n = o.first; n <= o.max; n += o.stride) {
 			int fd, err = 0;
 			ssize_t r = 0;
 			bool hit;
@@ -569,7 +576,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: lsgc_fault join|send|dump|proc [-c] [-I ID] [-g ADDR] [-p PORT]\n"
-"                  [-i IF] [-T MS] [-m MEMBERS] [-s SIZE] [-n MAX] [-S FILE]\n");
+"                  [-i IF] [-T MS] [-m MEMBERS] [-s SIZE] [-n MAX] [-S FILE]\n"
+"                  [-k STRIDE] [-o FIRST]\n");
 	exit(2);
 }
 
@@ -582,7 +590,7 @@ int main(int argc, char **argv)
 		usage();
 	o.mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "cI:g:p:i:T:m:s:n:S:")) != -1) {
+	while ((c = getopt(argc, argv, "cI:g:p:i:T:m:s:n:S:k:o:")) != -1) {
 		switch (c) {
 		case 'c': o.create = true; break;
 		case 'I': o.name = optarg; break;
@@ -594,10 +602,13 @@ int main(int argc, char **argv)
 		case 's': o.size = strtoul(optarg, NULL, 0); break;
 		case 'n': o.max = atoi(optarg); break;
 		case 'S': o.status = optarg; break;
+		case 'k': o.stride = atoi(optarg); break;
+		case 'o': o.first = atoi(optarg); break;
 		default: usage();
 		}
 	}
-	if (optind != argc || o.size > LSGC_MAX_MSG)
+	if (optind != argc || o.size > LSGC_MAX_MSG || !o.stride || !o.first ||
+	    o.first > o.stride)
 		usage();
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
